@@ -1,0 +1,149 @@
+// The benchmark harness of `raidtx bench`: in-memory kernel throughput per engine and op, on one
+// thread, or on several worker threads each running the same loop (`--threads`). Kernels are timed
+// here only, never on an ordinary run (lib/raid6/algos.c times at boot; we leave that to the user).
+
+import { randomFillSync } from 'node:crypto';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { loadNative } from '../native/loader.js';
+import { EngineError } from './errors.js';
+import type { OpName, OpRecord } from './op-record.js';
+import { runSoftware, SOFTWARE_KERNEL } from './soft/index.js';
+
+export type BenchEngine = 'native' | 'software';
+
+export interface BenchCase {
+  op: OpName;
+  engine: BenchEngine;
+  /** data members (1 for memcpy and memset) */
+  disks: number;
+  /** bytes per member */
+  bytes: number;
+  seconds: number;
+  /** force this native kernel (null: the one chosen at load) */
+  kernel: string | null;
+}
+
+export interface BenchResult {
+  op: OpName;
+  engine: BenchEngine;
+  kernel: string;
+  disks: number;
+  bytes: number;
+  /** data members x bytes per second, 1 GB = 1e9 bytes */
+  GBps: number;
+  threads: number;
+}
+
+const rand = (n: number): Uint8Array => randomFillSync(new Uint8Array(n));
+
+/** Members one op touches: memcpy and memset work on one buffer. */
+export function benchMembers(op: OpName, disks: number): number {
+  return op === 'memcpy' || op === 'memset' ? 1 : disks;
+}
+
+/** A record over fresh random members, consistent where the op checks consistency. */
+export function benchRecord(op: OpName, disks: number, bytes: number): OpRecord {
+  const data = Array.from({ length: disks }, () => rand(bytes));
+  const p = new Uint8Array(bytes);
+  const q = new Uint8Array(bytes);
+  runSoftware({ op: 'pq', data, p, q, xorDst: false });
+  switch (op) {
+    case 'xor':
+      return { op, dest: new Uint8Array(bytes), srcs: data, accumulate: false };
+    case 'xor_val':
+      return { op, srcs: [...data, p], granularity: bytes || 1, mismatch: null };
+    case 'pq':
+      return { op, data, p, q, xorDst: false };
+    case 'pq_val':
+      return { op, data, p, q, granularity: bytes || 1, flags: null, suspect: null };
+    case 'recov_2data':
+      return { op, data, p, q, faila: 0, failb: Math.max(1, disks - 1) };
+    case 'recov_datap':
+      return { op, data, p, q, faila: 0 };
+    case 'memcpy':
+      return { op, dest: new Uint8Array(bytes), src: data[0]! };
+    case 'memset':
+      return { op, dest: data[0]!, value: 0x5a };
+  }
+}
+
+/** The synchronous runner and kernel name for an engine (and a forced native kernel). */
+export function benchRunner(
+  engine: BenchEngine,
+  op: OpName,
+  kernel: string | null,
+): { run: (r: OpRecord) => number; kernel: string } {
+  if (engine === 'software') {
+    if (kernel !== null && kernel !== SOFTWARE_KERNEL) {
+      throw new EngineError(`--kernel: the software engine has only '${SOFTWARE_KERNEL}'`);
+    }
+    return { run: runSoftware, kernel: SOFTWARE_KERNEL };
+  }
+  const { addon, reason } = loadNative();
+  if (!addon) throw new EngineError(`native engine unavailable: ${reason}`);
+  if (kernel !== null) {
+    const valid = addon.kernels()[op].valid;
+    if (!valid.includes(kernel)) {
+      throw new EngineError(
+        `--kernel: '${kernel}' is not available for ${op} here (available: ${valid.join(', ')})`,
+      );
+    }
+    addon.selectKernel(op, kernel);
+  }
+  return { run: (r) => addon.runSync(r), kernel: addon.kernels()[op].selected };
+}
+
+/** Times one case on this thread: warm up, then loop until `seconds` passed. Returns GB/s. */
+export function benchLoop(c: BenchCase): { GBps: number; kernel: string } {
+  const { run, kernel } = benchRunner(c.engine, c.op, c.kernel);
+  const record = benchRecord(c.op, c.disks, c.bytes);
+  const warm = Math.min(0.2, c.seconds / 5) * 1000;
+  let t0 = performance.now();
+  while (performance.now() - t0 < warm) run(record);
+  let iters = 0;
+  t0 = performance.now();
+  let elapsed = 0;
+  do {
+    run(record);
+    iters++;
+    elapsed = performance.now() - t0;
+  } while (elapsed < c.seconds * 1000);
+  const bytes = benchMembers(c.op, c.disks) * c.bytes * iters;
+  return { GBps: bytes / (elapsed / 1000) / 1e9, kernel };
+}
+
+/** Runs one case on `threads` threads (workers beyond one); GBps is the sum over threads. */
+export async function benchCase(c: BenchCase, threads: number): Promise<BenchResult> {
+  const base = { op: c.op, engine: c.engine, disks: benchMembers(c.op, c.disks), bytes: c.bytes, threads };
+  if (threads <= 1) {
+    const r = benchLoop(c);
+    return { ...base, kernel: r.kernel, GBps: round(r.GBps) };
+  }
+  const runs = await Promise.all(
+    Array.from(
+      { length: threads },
+      () =>
+        new Promise<{ GBps: number; kernel: string }>((resolve, reject) => {
+          const w = new Worker(new URL(import.meta.url), { workerData: { raidtxBench: c } });
+          w.once('message', (m: { GBps: number; kernel: string } | { error: string }) =>
+            'error' in m ? reject(new EngineError(m.error)) : resolve(m),
+          );
+          w.once('error', reject);
+        }),
+    ),
+  );
+  return { ...base, kernel: runs[0]!.kernel, GBps: round(runs.reduce((s, r) => s + r.GBps, 0)) };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+// Worker side of --threads.
+if (!isMainThread && (workerData as { raidtxBench?: BenchCase } | null)?.raidtxBench) {
+  try {
+    parentPort!.postMessage(benchLoop((workerData as { raidtxBench: BenchCase }).raidtxBench));
+  } catch (e) {
+    parentPort!.postMessage({ error: e instanceof Error ? e.message : String(e) });
+  }
+}

@@ -1,0 +1,122 @@
+// Shared fixtures of the core tests: reference vectors, seeded random data, the engine matrix.
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { unregisterChannels } from '../../src/core/async-tx.js';
+import { createSoftwareChannel, setEngine } from '../../src/core/engine.js';
+import { loadNative } from '../../src/native/loader.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const VECTORS_DIR = join(root, '..', 'shared', 'vectors');
+
+export interface VectorCase {
+  name: string;
+  members: number;
+  bytes: number;
+  data: Buffer[];
+  p: Buffer;
+  q: Buffer;
+  xor: Buffer;
+}
+
+export function loadVectors(): VectorCase[] {
+  return readdirSync(VECTORS_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => {
+      const dir = join(VECTORS_DIR, d.name);
+      const c = JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as {
+        members: number;
+        bytes: number;
+      };
+      const all = readFileSync(join(dir, 'data.bin'));
+      const data = Array.from({ length: c.members }, (_, i) =>
+        Buffer.from(all.subarray(i * c.bytes, (i + 1) * c.bytes)),
+      );
+      return {
+        name: d.name,
+        members: c.members,
+        bytes: c.bytes,
+        data,
+        p: readFileSync(join(dir, 'p.bin')),
+        q: readFileSync(join(dir, 'q.bin')),
+        xor: readFileSync(join(dir, 'xor.bin')),
+      };
+    });
+}
+
+/** xorshift32: repeatable random bytes, so a failing case can be replayed. */
+export function rng(seed: number): (n: number) => Buffer {
+  let s = seed >>> 0 || 0x9e3779b9;
+  return (n: number) => {
+    const b = Buffer.alloc(n);
+    for (let i = 0; i < n; i++) {
+      s ^= s << 13;
+      s >>>= 0;
+      s ^= s >>> 17;
+      s ^= s << 5;
+      s >>>= 0;
+      b[i] = s & 0xff;
+    }
+    return b;
+  };
+}
+
+/** A view of `len` bytes at byte offset `at` inside a larger buffer (unaligned views). */
+export function viewAt(content: Uint8Array, at: number, slack = 7): Uint8Array {
+  const big = new Uint8Array(at + content.length + slack);
+  big.set(content, at);
+  return big.subarray(at, at + content.length);
+}
+
+export interface EngineConfig {
+  name: string;
+  /** why this configuration cannot run here (null = it can) */
+  unavailable: string | null;
+  setup(): void;
+  teardown(): void;
+}
+
+/**
+ * Every way an operation can run: the synchronous software path, software channels (the async
+ * machinery without native code) and native channels. Native is required when RAIDTX_REQUIRE_NATIVE=1.
+ */
+export function engineConfigs(): EngineConfig[] {
+  const { addon, reason } = loadNative();
+  const requireNative = process.env.RAIDTX_REQUIRE_NATIVE === '1';
+  return [
+    { name: 'software', unavailable: null, setup: () => setEngine('software'), teardown: () => {} },
+    {
+      name: 'software-channels',
+      unavailable: null,
+      setup: () => {
+        setEngine('software');
+        createSoftwareChannel('soft0');
+        createSoftwareChannel('soft1');
+      },
+      teardown: () => unregisterChannels((ch) => ch.executor.engine === 'software'),
+    },
+    {
+      name: 'native',
+      unavailable: addon || requireNative ? null : `native addon not loaded: ${reason}`,
+      setup: () => setEngine('native'),
+      teardown: () => setEngine('software'),
+    },
+  ];
+}
+
+/** Declares `fn`'s tests once per engine configuration; unavailable ones are skipped with the reason. */
+export function forEachEngine(fn: (cfg: EngineConfig) => void): void {
+  for (const cfg of engineConfigs()) {
+    describe(`engine: ${cfg.name}`, () => {
+      before(function () {
+        if (cfg.unavailable) {
+          console.log(`      skipped: ${cfg.unavailable}`);
+          this.skip();
+        }
+        cfg.setup();
+      });
+      after(() => cfg.teardown());
+      fn(cfg);
+    });
+  }
+}
