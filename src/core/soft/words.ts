@@ -26,11 +26,6 @@ export function words32(v: Uint8Array, head: number, words: number): Int32Array 
   return new Int32Array(v.buffer, v.byteOffset + head, words);
 }
 
-/** Multiplies each of the four bytes of `w` by {02} in GF(2^8)/0x11d. */
-export function mul2x4(w: number): number {
-  return ((w & 0x7f7f7f7f) << 1) ^ Math.imul((w >>> 7) & 0x01010101, 0x1d);
-}
-
 /** Multiplies one byte by {02}. */
 export function mul2(b: number): number {
   return ((b << 1) ^ (b & 0x80 ? 0x1d : 0)) & 0xff;
