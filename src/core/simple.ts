@@ -1,5 +1,6 @@
 // The plain promise API, built on the kernel-named one: each call is a one-descriptor chain.
 import { dmaWaitForAsyncTx, initAsyncSubmit } from './async-tx.js';
+import type { Tx } from './descriptor.js';
 import { RaidtxError } from './errors.js';
 import { AsyncTxFlags, DmaStatus } from './flags.js';
 import { asyncGenSyndrome } from './ops/pq.js';
@@ -8,7 +9,6 @@ import { asyncRaid62DataRecov } from './ops/raid6-2data-recov.js';
 import { asyncRaid6DatapRecov } from './ops/raid6-datap-recov.js';
 import { asyncXor } from './ops/xor.js';
 import { asyncXorVal } from './ops/xor-val.js';
-import type { Tx } from './descriptor.js';
 
 async function finish(tx: Tx | null): Promise<void> {
   const status = await dmaWaitForAsyncTx(tx);

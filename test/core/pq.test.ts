@@ -8,8 +8,8 @@ import {
   gfexp,
   gfMul,
   initAsyncSubmit,
-  Suspect,
   SumCheckFlags,
+  Suspect,
 } from '../../src/index.js';
 import { forEachEngine, rng, viewAt } from './fixtures.js';
 

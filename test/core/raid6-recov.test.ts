@@ -3,8 +3,8 @@
 import { expect } from 'chai';
 import {
   asyncGenSyndrome,
-  asyncRaid62DataRecov,
   asyncRaid6DatapRecov,
+  asyncRaid62DataRecov,
   asyncSyndromeVal,
   asyncTxIssuePendingAll,
   dmaWaitForAsyncTx,

@@ -2,13 +2,13 @@ import { expect } from 'chai';
 import {
   AsyncTxFlags,
   asyncGenSyndrome,
-  asyncRaid62DataRecov,
   asyncRaid6DatapRecov,
+  asyncRaid62DataRecov,
   asyncSyndromeVal,
   asyncXor,
   asyncXorVal,
-  dmaWaitForAsyncTx,
   DmaStatus,
+  dmaWaitForAsyncTx,
   initAsyncSubmit,
 } from '../../src/index.js';
 import { forEachEngine, loadVectors } from './fixtures.js';

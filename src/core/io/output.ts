@@ -8,10 +8,9 @@ import { constants, unlinkSync } from 'node:fs';
 import { type FileHandle, lstat, open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { IoError, UsageError } from '../errors.js';
-import { deviceAndPartitions, isHeld, mountedDeviceIds } from './device.js';
+import { blockDeviceSize, deviceAndPartitions, isHeld, mountedDeviceIds } from './device.js';
 import type { MemberSpec } from './member.js';
 import { describeError, type Identity, type InputMember, sameTarget, statMember } from './members.js';
-import { blockDeviceSize } from './device.js';
 
 /** Where a stream step's result goes. Positions are relative to the output's own start. */
 export interface OutputSink {

@@ -2,12 +2,12 @@ import { type AsyncSubmitCtl, submitOp } from '../async-tx.js';
 import type { Tx } from '../descriptor.js';
 import { DmaCap, SumCheckFlags } from '../flags.js';
 import {
-  MAX_XOR_SRCS,
   blockView,
   checkArray,
   checkDetail,
   checkInt,
   checkResultHolder,
+  MAX_XOR_SRCS,
   type ValDetail,
 } from '../validate.js';
 

@@ -2,7 +2,7 @@ import { type AsyncSubmitCtl, submitOp } from '../async-tx.js';
 import type { Tx } from '../descriptor.js';
 import { ArgumentError } from '../errors.js';
 import { AsyncTxFlags, DmaCap } from '../flags.js';
-import { MAX_XOR_SRCS, blockView, checkArray, checkInt } from '../validate.js';
+import { blockView, checkArray, checkInt, MAX_XOR_SRCS } from '../validate.js';
 
 /**
  * async_xor - xor srcs[0..srcCnt-1] into dest, at `offset` in every block, for `len` bytes.

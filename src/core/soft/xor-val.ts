@@ -1,6 +1,6 @@
 import type { XorValRecord } from '../op-record.js';
-import { xorKernel } from './xor.js';
 import { isZero, scratchTile, TILE } from './words.js';
+import { xorKernel } from './xor.js';
 
 /** 1 when the XOR of all sources is non-zero anywhere; per-granule flags if asked. Never writes a source. */
 export function runXorVal(r: XorValRecord): number {
