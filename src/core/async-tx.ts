@@ -100,7 +100,8 @@ function checkSubmit(submit: AsyncSubmitCtl): void {
     throw new ChainError(`dependTx #${dep.cookie} already has a dependent (one parent, one child)`);
 }
 
-function runCallback(tx: Tx | null, cb: AsyncTxCallback | null, param: unknown): void {
+/** Runs a completion callback; while it runs, submissions are refused (checkSubmit). */
+function runCallback(cb: AsyncTxCallback | null, param: unknown): void {
   if (!cb) return;
   callbackDepth++;
   try {
@@ -108,7 +109,6 @@ function runCallback(tx: Tx | null, cb: AsyncTxCallback | null, param: unknown):
   } finally {
     callbackDepth--;
   }
-  void tx;
 }
 
 /** Completion of a descriptor: result, status, callback, then its dependent (async_tx_run_dependencies). */
@@ -116,7 +116,16 @@ function completeTx(tx: Tx, result: number, error: Error | null): void {
   if (tx.done) return;
   if (!error && tx.onResult) tx.onResult(result);
   tx.settle(error ? DmaStatus.ERROR : DmaStatus.COMPLETE, error);
-  if (!error) runCallback(tx, tx.callback, tx.callbackParam);
+  if (!error) {
+    try {
+      runCallback(tx.callback, tx.callbackParam);
+    } catch (e) {
+      // The chain stays consistent; the callback's own error surfaces like any uncaught one.
+      queueMicrotask(() => {
+        throw e;
+      });
+    }
+  }
   tx.callback = null;
   tx.onResult = null;
   const child = tx.next;
@@ -167,7 +176,7 @@ export function submitOp(
     if (dep) dep.acked = true;
     const result = record ? runSoftware(record) : 0;
     onResult?.(result);
-    runCallback(null, submit.cbFn, submit.cbParam);
+    runCallback(submit.cbFn, submit.cbParam);
     return null;
   }
   const tx = new Tx(record, chan, submit.cbFn, submit.cbParam, onResult);
