@@ -4,7 +4,7 @@ import { type Channel, ISSUE_THRESHOLD } from './channel.js';
 import { type AsyncTxCallback, Tx } from './descriptor.js';
 import { ArgumentError, ChainError } from './errors.js';
 import { AsyncTxFlags, DmaStatus } from './flags.js';
-import type { OpRecord } from './op-record.js';
+import { type OpRecord, recordBytes } from './op-record.js';
 import { runSoftware } from './soft/index.js';
 
 /** struct async_submit_ctl */
@@ -38,11 +38,22 @@ const channels: Channel[] = [];
 let roundRobin = 0;
 let callbackDepth = 0;
 
-/** Chooses between a channel and the synchronous path for an op of `len` bytes; set by the engine. */
-let channelPolicy: (cap: number, len: number) => boolean = () => true;
+/** Whether an op that touches `bytes` bytes in all should go to a channel; set by the engine. */
+let channelPolicy: (cap: number, bytes: number) => boolean = () => true;
+/** What runs an operation on the synchronous path; set by the engine. */
+let inlineRunner: (r: OpRecord) => number = runSoftware;
 
-export function setChannelPolicy(policy: (cap: number, len: number) => boolean): void {
+export function setChannelPolicy(policy: (cap: number, bytes: number) => boolean): void {
   channelPolicy = policy;
+}
+
+/**
+ * The synchronous path runs on the JS thread with the best kernel the engine allows, as the
+ * kernel's own synchronous path uses the CPU's best lib/raid6 routine: TypeScript for the
+ * software engine, the native kernel called inline otherwise.
+ */
+export function setInlineRunner(run: (r: OpRecord) => number): void {
+  inlineRunner = run;
 }
 
 export function registerChannel(ch: Channel): void {
@@ -62,7 +73,7 @@ export function allChannels(): readonly Channel[] {
  * async_tx_find_channel: a dependency's channel if it can do the op (keeps the chain in order on
  * one queue), else the next public channel with the capability, else null (synchronous path).
  */
-function findChannel(submit: AsyncSubmitCtl, cap: number, len: number): Channel | null {
+function findChannel(submit: AsyncSubmitCtl, cap: number, record: OpRecord): Channel | null {
   if (submit.channel) {
     if (!submit.channel.hasCap(cap))
       throw new ArgumentError('submit.channel', `channel ${submit.channel.name} lacks the capability`);
@@ -78,7 +89,7 @@ function findChannel(submit: AsyncSubmitCtl, cap: number, len: number): Channel 
   ) {
     return dep.chan as Channel;
   }
-  if (!channelPolicy(cap, len)) return null;
+  if (!channelPolicy(cap, recordBytes(record))) return null;
   for (let i = 0; i < channels.length; i++) {
     const ch = channels[(roundRobin + i) % channels.length]!;
     if (!ch.isPrivate && ch.hasCap(cap)) {
@@ -149,7 +160,7 @@ function startTx(tx: Tx): void {
   let result = 0;
   let error: Error | null = null;
   try {
-    if (tx.record) result = runSoftware(tx.record);
+    if (tx.record) result = inlineRunner(tx.record);
   } catch (e) {
     error = e instanceof Error ? e : new Error(String(e));
   }
@@ -164,17 +175,16 @@ function startTx(tx: Tx): void {
 export function submitOp(
   cap: number,
   record: OpRecord | null,
-  len: number,
   submit: AsyncSubmitCtl,
   onResult: ((value: number) => void) | null,
 ): Tx | null {
   checkSubmit(submit);
   const dep = submit.dependTx;
-  const chan = record ? findChannel(submit, cap, len) : null;
+  const chan = record ? findChannel(submit, cap, record) : null;
   if (!chan && (!dep || dep.status === DmaStatus.COMPLETE)) {
     // async_tx_quiesce + the synchronous op + async_tx_sync_epilog
     if (dep) dep.acked = true;
-    const result = record ? runSoftware(record) : 0;
+    const result = record ? inlineRunner(record) : 0;
     onResult?.(result);
     runCallback(submit.cbFn, submit.cbParam);
     return null;

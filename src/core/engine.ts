@@ -1,11 +1,11 @@
 // Engine selection: which executor backs the channels the async_tx core hands out.
 //   native   - the addon's kernels on worker threads (channels), required to be loaded
 //   software - no channels: every operation takes the synchronous TypeScript path
-//   auto     - native when loaded, with tiny operations kept on the synchronous path, where the
-//              round trip to a worker costs more than the work itself (see AUTO_MIN_ASYNC_BYTES)
+//   auto     - native when loaded; small operations run inline (the native kernel called on the JS
+//              thread), where the round trip to a worker costs more than the work itself
 import { availableParallelism } from 'node:os';
 import { loadNative, type NativeAddon } from '../native/loader.js';
-import { registerChannel, setChannelPolicy, unregisterChannels } from './async-tx.js';
+import { registerChannel, setChannelPolicy, setInlineRunner, unregisterChannels } from './async-tx.js';
 import { Channel, type ChannelExecutor } from './channel.js';
 import { EngineError } from './errors.js';
 import { ALL_CAPS } from './flags.js';
@@ -16,10 +16,10 @@ export type EngineMode = 'auto' | 'native' | 'software';
 export const ENGINE_MODES: readonly EngineMode[] = ['auto', 'native', 'software'];
 
 /**
- * In auto mode, operations on fewer bytes per member than this run synchronously in TypeScript.
- * Measured with `raidtx bench` (see README, "How the engines are chosen").
+ * In auto mode, operations touching fewer bytes than this (all blocks together) run inline.
+ * Measured: see README, "How the engines are chosen".
  */
-export const AUTO_MIN_ASYNC_BYTES = 2048;
+export const AUTO_INLINE_MAX_BYTES = 128 * 1024;
 
 let mode: EngineMode = 'software';
 let active: 'native' | 'software' = 'software';
@@ -71,7 +71,8 @@ export function setEngine(next: EngineMode): void {
     const n = Math.max(2, availableParallelism());
     for (let i = 0; i < n; i++) registerChannel(new Channel(`native${i}`, ALL_CAPS, exec));
   }
-  setChannelPolicy(mode === 'auto' ? (_cap, len) => len >= AUTO_MIN_ASYNC_BYTES : () => true);
+  setChannelPolicy(mode === 'auto' ? (_cap, bytes) => bytes >= AUTO_INLINE_MAX_BYTES : () => true);
+  setInlineRunner(active === 'native' && addon ? (r) => addon.runSync(r) : runSoftware);
 }
 
 export function engineMode(): EngineMode {

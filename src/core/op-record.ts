@@ -119,3 +119,22 @@ export const OP_NAMES: readonly OpName[] = [
   'memcpy',
   'memset',
 ];
+
+/** Bytes an operation reads and writes in all (decides inline vs offloaded in auto mode). */
+export function recordBytes(r: OpRecord): number {
+  switch (r.op) {
+    case 'xor':
+      return r.dest.length * (r.srcs.length + 1);
+    case 'xor_val':
+      return r.srcs.length === 0 ? 0 : r.srcs[0]!.length * r.srcs.length;
+    case 'pq':
+    case 'pq_val':
+    case 'recov_2data':
+    case 'recov_datap':
+      return ((r.p ?? r.q)?.length ?? 0) * (r.data.length + 2);
+    case 'memcpy':
+      return r.dest.length * 2;
+    case 'memset':
+      return r.dest.length;
+  }
+}

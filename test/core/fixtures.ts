@@ -78,7 +78,7 @@ export interface EngineConfig {
 
 /**
  * Every way an operation can run: the synchronous software path, software channels (the async
- * machinery without native code) and native channels. Native is required when RAIDTX_REQUIRE_NATIVE=1.
+ * machinery without native code), native channels, and auto. Native is required when RAIDTX_REQUIRE_NATIVE=1.
  */
 export function engineConfigs(): EngineConfig[] {
   const { addon, reason } = loadNative();
@@ -99,6 +99,13 @@ export function engineConfigs(): EngineConfig[] {
       name: 'native',
       unavailable: addon || requireNative ? null : `native addon not loaded: ${reason}`,
       setup: () => setEngine('native'),
+      teardown: () => setEngine('software'),
+    },
+    {
+      // small operations inline on the native kernel, large ones on native channels
+      name: 'auto',
+      unavailable: addon || requireNative ? null : `native addon not loaded: ${reason}`,
+      setup: () => setEngine('auto'),
       teardown: () => setEngine('software'),
     },
   ];

@@ -1,10 +1,10 @@
 // Load: 100,000 chained descriptors across channels complete, and memory does not grow between rounds.
 import { expect } from 'chai';
 import {
+  AsyncTxFlags,
   asyncMemset,
   asyncTxIssuePendingAll,
   asyncXor,
-  AsyncTxFlags,
   DmaStatus,
   dmaWaitForAsyncTx,
   initAsyncSubmit,
@@ -28,7 +28,14 @@ async function round(chains: number, perChain: number): Promise<number> {
       tx =
         k % 2 === 0
           ? asyncMemset(bufs[c]!, k & 0xff, 0, 64, initAsyncSubmit(flags, tx, cb))
-          : asyncXor(bufs[c]!, [bufs[c]!, bufs[c]!], 0, 2, 64, initAsyncSubmit(flags | AsyncTxFlags.XOR_DROP_DST, tx, cb));
+          : asyncXor(
+              bufs[c]!,
+              [bufs[c]!, bufs[c]!],
+              0,
+              2,
+              64,
+              initAsyncSubmit(flags | AsyncTxFlags.XOR_DROP_DST, tx, cb),
+            );
     }
     tails.push(tx);
   }

@@ -17,5 +17,5 @@ export function asyncMemcpy(
   checkInt('len', len, 0);
   const d = blockView('dest', dest, destOffset, len);
   const s = blockView('src', src, srcOffset, len);
-  return submitOp(DmaCap.MEMCPY, { op: 'memcpy', dest: d, src: s }, len, submit, null);
+  return submitOp(DmaCap.MEMCPY, { op: 'memcpy', dest: d, src: s }, submit, null);
 }

@@ -15,5 +15,5 @@ export function asyncMemset(
   checkInt('offset', offset, 0);
   checkInt('len', len, 0);
   const d = blockView('dest', dest, offset, len);
-  return submitOp(DmaCap.MEMSET, { op: 'memset', dest: d, value }, len, submit, null);
+  return submitOp(DmaCap.MEMSET, { op: 'memset', dest: d, value }, submit, null);
 }

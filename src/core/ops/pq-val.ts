@@ -33,7 +33,6 @@ export function asyncSyndromeVal(
       flags: d ? d.flags : null,
       suspect: d?.suspect ?? null,
     },
-    len,
     submit,
     (v) => {
       holder.value = v;

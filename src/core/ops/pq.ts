@@ -18,5 +18,5 @@ export function asyncGenSyndrome(
 ): Tx | null {
   const { data, p, q } = raid6Views(blocks, offset, disks, len);
   const xorDst = (submit.flags & AsyncTxFlags.PQ_XOR_DST) !== 0;
-  return submitOp(DmaCap.PQ, { op: 'pq', data, p, q, xorDst }, len, submit, null);
+  return submitOp(DmaCap.PQ, { op: 'pq', data, p, q, xorDst }, submit, null);
 }

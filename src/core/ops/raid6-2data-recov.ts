@@ -34,7 +34,6 @@ export function asyncRaid62DataRecov(
       faila,
       failb,
     },
-    bytes,
     submit,
     null,
   );

@@ -26,7 +26,6 @@ export function asyncRaid6DatapRecov(
       q: requireBlock(`blocks[${disks - 1}] (Q)`, q),
       faila,
     },
-    bytes,
     submit,
     null,
   );

@@ -7,5 +7,5 @@ import { DmaCap } from '../flags.js';
  * null) when there is no dependency or it is already done, else through an interrupt descriptor.
  */
 export function asyncTriggerCallback(submit: AsyncSubmitCtl): Tx | null {
-  return submitOp(DmaCap.INTERRUPT, null, 0, submit, null);
+  return submitOp(DmaCap.INTERRUPT, null, submit, null);
 }

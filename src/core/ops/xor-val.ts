@@ -44,7 +44,6 @@ export function asyncXorVal(
       granularity: d ? d.granularity : Math.max(len, 1),
       mismatch: d ? d.flags : null,
     },
-    len,
     submit,
     (v) => {
       holder.value = v ? SumCheckFlags.P_RESULT : 0;

@@ -31,5 +31,5 @@ export function asyncXor(
   if (drop && srcs[0] !== dest) throw new ArgumentError('srcs[0]', 'must be dest with XOR_DROP_DST');
   const views = [];
   for (let i = drop ? 1 : 0; i < srcCnt; i++) views.push(blockView(`srcs[${i}]`, srcs[i], offset, len));
-  return submitOp(DmaCap.XOR, { op: 'xor', dest: d, srcs: views, accumulate: drop }, len, submit, null);
+  return submitOp(DmaCap.XOR, { op: 'xor', dest: d, srcs: views, accumulate: drop }, submit, null);
 }
