@@ -23,7 +23,7 @@ export {
 export * from './core/errors.js';
 export { AsyncTxFlags, DmaCap, DmaStatus, SumCheckFlags } from './core/flags.js';
 export * from './core/gf.js';
-export { OP_NAMES, type OpName, type OpRecord, Suspect } from './core/op-record.js';
+export { OP_COMMAND, OP_NAMES, type OpName, type OpRecord, Suspect } from './core/op-record.js';
 export { asyncMemcpy } from './core/ops/memcpy.js';
 export { asyncMemset } from './core/ops/memset.js';
 export { asyncGenSyndrome } from './core/ops/pq.js';

@@ -9,7 +9,7 @@ import { registerChannel, setChannelPolicy, setInlineRunner, unregisterChannels 
 import { Channel, type ChannelExecutor } from './channel.js';
 import { EngineError } from './errors.js';
 import { ALL_CAPS } from './flags.js';
-import { OP_NAMES, type OpName, type OpRecord } from './op-record.js';
+import { OP_COMMAND, OP_NAMES, type OpName, type OpRecord } from './op-record.js';
 import { runSoftware, SOFTWARE_KERNEL } from './soft/index.js';
 
 export type EngineMode = 'auto' | 'native' | 'software';
@@ -101,10 +101,10 @@ export interface EngineInfo {
   default: 'native' | 'software';
 }
 
-/** What `raidtx info` reports: engines, why native is unavailable, kernels per op, CPU features. */
+/** What `raidtx info` reports: engines, why native is unavailable, kernels per op (by command name), CPU features. */
 export function engineInfo(): EngineInfo {
   const { addon, reason } = loadNative();
-  const softKernels = Object.fromEntries(OP_NAMES.map((op) => [op, SOFTWARE_KERNEL]));
+  const softKernels = Object.fromEntries(OP_NAMES.map((op) => [OP_COMMAND[op], SOFTWARE_KERNEL]));
   if (!addon) {
     return {
       engines: {
@@ -119,7 +119,7 @@ export function engineInfo(): EngineInfo {
     engines: {
       native: {
         available: true,
-        kernels: Object.fromEntries(OP_NAMES.map((op) => [op, k[op].selected])),
+        kernels: Object.fromEntries(OP_NAMES.map((op) => [OP_COMMAND[op], k[op].selected])),
         cpu: addon.cpuFeatures(),
       },
       software: { available: true, kernels: softKernels },

@@ -120,6 +120,18 @@ export const OP_NAMES: readonly OpName[] = [
   'memset',
 ];
 
+/** The command-line name of each operation, used in every user-facing report (info, bench, JSON). */
+export const OP_COMMAND: Readonly<Record<OpName, string>> = {
+  xor: 'xor',
+  xor_val: 'xor-val',
+  pq: 'pq',
+  pq_val: 'pq-val',
+  recov_2data: 'recover-2data',
+  recov_datap: 'recover-datap',
+  memcpy: 'memcpy',
+  memset: 'memset',
+};
+
 /** Bytes an operation reads and writes in all (decides inline vs offloaded in auto mode). */
 export function recordBytes(r: OpRecord): number {
   switch (r.op) {
