@@ -70,3 +70,13 @@ export async function isHeld(rdev: bigint | number): Promise<boolean> {
     return false;
   }
 }
+
+/** The file behind a loop device (/sys/.../loop/backing_file), or null for other devices. */
+export async function loopBackingFile(rdev: bigint | number): Promise<string | null> {
+  try {
+    const text = (await readFile(`${sysDir(rdev)}/loop/backing_file`, 'utf8')).trim();
+    return text === '' ? null : text.replace(/ \(deleted\)$/, '');
+  } catch {
+    return null;
+  }
+}

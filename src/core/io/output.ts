@@ -8,7 +8,7 @@ import { constants, unlinkSync } from 'node:fs';
 import { type FileHandle, lstat, open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { IoError, UsageError } from '../errors.js';
-import { blockDeviceSize, deviceAndPartitions, isHeld, mountedDeviceIds } from './device.js';
+import { blockDeviceSize, deviceAndPartitions, isHeld, loopBackingFile, mountedDeviceIds } from './device.js';
 import type { MemberSpec } from './member.js';
 import { describeError, type Identity, type InputMember, sameTarget, statMember } from './members.js';
 
@@ -70,8 +70,28 @@ function fileWriter(label: string, handle: FileHandle, start: number) {
   };
 }
 
-function inputOf(id: Identity, inputs: InputMember[]): InputMember | undefined {
-  return inputs.find((m) => m.identity !== null && sameTarget(m.identity, id));
+/** The identity of the file behind a loop device, so that a loop device and its file count as one. */
+async function backingIdentity(id: Identity): Promise<Identity | null> {
+  if (!id.block) return null;
+  const file = await loopBackingFile(id.rdev);
+  if (file === null) return null;
+  try {
+    const st = await stat(file, { bigint: true });
+    return { dev: st.dev, ino: st.ino, rdev: st.rdev, block: false };
+  } catch {
+    return null;
+  }
+}
+
+/** The input that is the same file or device as `id` (a loop device and its backing file included). */
+async function inputOf(id: Identity, inputs: InputMember[]): Promise<InputMember | undefined> {
+  const mine = [id, await backingIdentity(id)].filter((x): x is Identity => x !== null);
+  for (const m of inputs) {
+    if (m.identity === null) continue;
+    const theirs = [m.identity, await backingIdentity(m.identity)].filter((x): x is Identity => x !== null);
+    if (mine.some((a) => theirs.some((b) => sameTarget(a, b)))) return m;
+  }
+  return undefined;
 }
 
 async function checkBlockWritable(label: string, id: Identity, force: boolean, need: number): Promise<void> {
@@ -114,7 +134,7 @@ async function planOutput(path: string, inputs: InputMember[], opts: OutputOptio
   }
   const { st, id } = await statMember(path, label);
   if (st.isDirectory()) throw new UsageError(`output '${label}': is a directory`);
-  const twin = inputOf(id, inputs);
+  const twin = await inputOf(id, inputs);
   if (twin)
     throw new UsageError(
       `output '${label}' is the same file as input '${twin.label}'; refusing to overwrite an input`,
@@ -251,7 +271,7 @@ export async function openInPlace(
   if (exists) {
     const { st, id } = await statMember(spec.path, label);
     if (st.isDirectory()) throw new UsageError(`destination '${label}': is a directory`);
-    const twin = inputOf(id, inputs);
+    const twin = await inputOf(id, inputs);
     if (twin) throw new UsageError(`destination '${label}' is the same file as input '${twin.label}'`);
     if (st.isBlockDevice()) {
       await checkBlockWritable(label, id, opts.force, start + opts.length);

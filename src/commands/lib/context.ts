@@ -1,0 +1,91 @@
+// What every command receives: the parsed global options, the interrupt signal and the terminal
+// manners (colours, progress). Commands return a result; only src/cli.ts prints it and maps errors.
+
+import type { Command } from 'commander';
+import { UsageError } from '../../core/errors.js';
+import { parsePositiveSize, parseSize } from '../../core/io/size.js';
+import type { Ui } from './ui.js';
+
+export type EngineMode = 'auto' | 'native' | 'software';
+
+export interface GlobalOptions {
+  json: boolean;
+  engine: EngineMode;
+  /** --offset: added to every member's start */
+  offset: number;
+  /** --length, or null for the members' size */
+  length: number | null;
+  /** --chunk: bytes per member per step */
+  chunk: number;
+  pad: boolean;
+  /** --granularity: report unit of the val commands */
+  granularity: number;
+  force: boolean;
+  quiet: boolean;
+  /** --verify: check each chunk's result with a dependent val op before writing (xor, pq, recover-*) */
+  verify: boolean;
+}
+
+export interface Context {
+  opts: GlobalOptions;
+  signal: AbortSignal;
+  ui: Ui;
+}
+
+export interface CommandResult {
+  /** 0 done / consistent, 1 mismatch */
+  exitCode: number;
+  /** the one object printed with --json */
+  json: Record<string, unknown>;
+  /** the human summary (stdout) */
+  human: string;
+}
+
+/** Runs a command body inside the CLI's context: engine choice, error mapping, printing. */
+export type Invoke = (cmd: Command, body: (ctx: Context) => Promise<CommandResult>) => Promise<void>;
+
+export const DEFAULT_CHUNK = 1024 * 1024;
+export const DEFAULT_GRANULARITY = 4096;
+
+const ENGINES: readonly EngineMode[] = ['auto', 'native', 'software'];
+
+export function parseEngine(value: unknown, where: string): EngineMode {
+  const v = String(value ?? 'auto');
+  if (!(ENGINES as readonly string[]).includes(v)) {
+    throw new UsageError(`${where}: unknown engine '${v}' (choose auto, native or software)`);
+  }
+  return v as EngineMode;
+}
+
+/** Turns commander's raw option values into typed global options; bad values name the option. */
+export function parseGlobals(raw: Record<string, unknown>): GlobalOptions {
+  const size = (name: string, text: unknown): number | null =>
+    text === undefined ? null : parseSize(String(text), `--${name}`);
+  const granularity =
+    raw.granularity === undefined
+      ? DEFAULT_GRANULARITY
+      : parsePositiveSize(String(raw.granularity), '--granularity');
+  const chunk = raw.chunk === undefined ? DEFAULT_CHUNK : parsePositiveSize(String(raw.chunk), '--chunk');
+  if (chunk > 1024 ** 3) throw new UsageError(`--chunk: at most 1G per member`);
+  const engineFromEnv = raw.engine === undefined && process.env.RAIDTX_ENGINE !== undefined;
+  return {
+    json: Boolean(raw.json),
+    engine: parseEngine(
+      raw.engine ?? process.env.RAIDTX_ENGINE ?? 'auto',
+      engineFromEnv ? 'RAIDTX_ENGINE' : '--engine',
+    ),
+    offset: size('offset', raw.offset) ?? 0,
+    length: size('length', raw.length),
+    chunk,
+    pad: Boolean(raw.pad),
+    granularity,
+    force: Boolean(raw.force),
+    quiet: Boolean(raw.quiet),
+    verify: Boolean(raw.verify),
+  };
+}
+
+/** Collects a repeatable option into an array (`-o A -o B`). */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}

@@ -1,0 +1,187 @@
+// Member ranges: PATH@OFFSET, --offset, --length, --pad, chunk sizes that do not divide the size,
+// tiny sizes, `zero` members, in-place commands, and offsets far beyond 4 GiB in sparse files.
+
+import {
+  closeSync,
+  existsSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { cleanupTmp, raidtx, randomBuffers, refPQ, tmp, writeMembers } from '../helpers/cli.js';
+
+describe('member ranges and sizes', () => {
+  after(cleanupTmp);
+
+  for (const size of [0, 1, 63, 65, 4097]) {
+    it(`pq, xor and recover-2data of ${size}-byte members with --chunk 64`, async () => {
+      const dir = tmp();
+      const data = randomBuffers(5, size, size + 3);
+      const names = writeMembers(dir, data).map((p) => p.slice(dir.length + 1));
+      const ref = refPQ(data, size);
+      let r = await raidtx(['--chunk', '64', 'pq', '-P', 'P', '-Q', 'Q', ...names], { cwd: dir });
+      expect(r.code, r.stderr).to.equal(0);
+      expect(readFileSync(join(dir, 'P')).equals(ref.p)).to.equal(true);
+      expect(readFileSync(join(dir, 'Q')).equals(ref.q)).to.equal(true);
+      r = await raidtx(['--chunk', '64', 'xor', '-o', 'X', ...names], { cwd: dir });
+      expect(r.code, r.stderr).to.equal(0);
+      expect(readFileSync(join(dir, 'X')).equals(ref.p)).to.equal(true);
+      r = await raidtx(
+        [
+          '--chunk',
+          '64',
+          'recover-2data',
+          '-P',
+          'P',
+          '-Q',
+          'Q',
+          'd0',
+          'missing',
+          'd2',
+          'missing',
+          'd4',
+          '-o',
+          'R1',
+          '-o',
+          'R3',
+        ],
+        { cwd: dir },
+      );
+      expect(r.code, r.stderr).to.equal(0);
+      expect(readFileSync(join(dir, 'R1')).equals(data[1]!)).to.equal(true);
+      expect(readFileSync(join(dir, 'R3')).equals(data[3]!)).to.equal(true);
+    });
+  }
+
+  it('PATH@OFFSET, --offset and --length select each member range', async () => {
+    const dir = tmp();
+    const data = randomBuffers(3, 10000, 5);
+    // member i sits at offset 1000 * (i + 1) in a bigger file
+    data.forEach((d, i) =>
+      writeFileSync(join(dir, `f${i}`), Buffer.concat([Buffer.alloc(1000 * (i + 1), 0xee), d])),
+    );
+    const specs = data.map((_, i) => `f${i}@${1000 * (i + 1)}`);
+    const r = await raidtx(
+      ['--offset', '100', '--length', '5000', '--chunk', '777', 'pq', '-P', 'P', '-Q', 'Q', ...specs],
+      { cwd: dir },
+    );
+    expect(r.code, r.stderr).to.equal(0);
+    const ref = refPQ(
+      data.map((d) => d.subarray(100, 5100)),
+      5000,
+    );
+    expect(readFileSync(join(dir, 'P')).equals(ref.p)).to.equal(true);
+    expect(readFileSync(join(dir, 'Q')).equals(ref.q)).to.equal(true);
+  });
+
+  it('sizes with suffixes: 2s and 1K', async () => {
+    const dir = tmp();
+    const data = randomBuffers(2, 4096, 11);
+    const names = writeMembers(dir, data).map((p) => p.slice(dir.length + 1));
+    const r = await raidtx(['--offset', '2s', '--length', '1K', 'xor', '-o', 'X', ...names], { cwd: dir });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(
+      readFileSync(join(dir, 'X')).equals(
+        refPQ(
+          data.map((d) => d.subarray(1024, 2048)),
+          1024,
+        ).p,
+      ),
+    ).to.equal(true);
+  });
+
+  it('--pad reads shorter members as zero-padded', async () => {
+    const dir = tmp();
+    const data = [
+      randomBuffers(1, 5000, 1)[0]!,
+      randomBuffers(1, 3000, 2)[0]!,
+      randomBuffers(1, 4999, 3)[0]!,
+    ];
+    const names = writeMembers(dir, data).map((p) => p.slice(dir.length + 1));
+    const r = await raidtx(['--pad', '--chunk', '1024', 'pq', '-P', 'P', '-Q', 'Q', ...names], { cwd: dir });
+    expect(r.code, r.stderr).to.equal(0);
+    const ref = refPQ(data, 5000);
+    expect(readFileSync(join(dir, 'P')).equals(ref.p)).to.equal(true);
+    expect(readFileSync(join(dir, 'Q')).equals(ref.q)).to.equal(true);
+  });
+
+  it('a `zero` member keeps its index (its coefficient)', async () => {
+    const dir = tmp();
+    const data = randomBuffers(3, 3000, 8);
+    writeMembers(dir, data);
+    const r = await raidtx(['pq', '-P', 'P', '-Q', 'Q', 'd0', 'zero', 'd2'], { cwd: dir });
+    expect(r.code, r.stderr).to.equal(0);
+    const ref = refPQ([data[0]!, Buffer.alloc(3000), data[2]!], 3000);
+    expect(readFileSync(join(dir, 'Q')).equals(ref.q)).to.equal(true);
+  });
+
+  it('pq with only -Q writes Q and no P', async () => {
+    const dir = tmp();
+    const data = randomBuffers(3, 3000, 9);
+    writeMembers(dir, data);
+    const r = await raidtx(['--json', 'pq', '-Q', 'Q', 'd0', 'd1', 'd2'], { cwd: dir });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(readFileSync(join(dir, 'Q')).equals(refPQ(data, 3000).q)).to.equal(true);
+    expect(existsSync(join(dir, 'P'))).to.equal(false);
+    const j = JSON.parse(r.stdout);
+    expect(Object.keys(j)).to.deep.equal(['command', 'ok', 'bytes', 'seconds', 'engine', 'kernel']);
+    expect(j).to.include({ command: 'pq', ok: true, bytes: 3000 });
+  });
+
+  it('xor --accumulate xors into DEST in place (with --verify)', async () => {
+    const dir = tmp();
+    const data = randomBuffers(3, 5000, 12);
+    writeMembers(dir, data);
+    const r = await raidtx(['--chunk', '1000', 'xor', '--verify', '--accumulate', '-o', 'd0', 'd1', 'd2'], {
+      cwd: dir,
+    });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(readFileSync(join(dir, 'd0')).equals(refPQ(data, 5000).p)).to.equal(true);
+    expect(readFileSync(join(dir, 'd1')).equals(data[1]!)).to.equal(true);
+  });
+
+  it('memcpy copies a range between offsets without truncating DEST', async () => {
+    const dir = tmp();
+    const [src, dst] = randomBuffers(2, 6000, 13);
+    writeFileSync(join(dir, 'S'), src!);
+    writeFileSync(join(dir, 'D'), dst!);
+    const r = await raidtx(
+      ['--length', '1500', 'memcpy', 'S', 'D', '--src-offset', '100', '--dest-offset', '4000'],
+      { cwd: dir },
+    );
+    expect(r.code, r.stderr).to.equal(0);
+    const want = Buffer.from(dst!);
+    src!.copy(want, 4000, 100, 1600);
+    expect(readFileSync(join(dir, 'D')).equals(want)).to.equal(true);
+  });
+
+  it('works on sparse members far beyond 4 GiB (PATH@OFFSET)', async () => {
+    const dir = tmp();
+    const at = 5 * 1024 ** 3 + 12345; // 5 GiB + a bit
+    const data = randomBuffers(3, 70000, 21);
+    data.forEach((d, i) => {
+      const fd = openSync(join(dir, `s${i}`), 'w');
+      ftruncateSync(fd, at + 100000);
+      writeSync(fd, d, 0, d.length, at);
+      closeSync(fd);
+    });
+    const specs = data.map((_, i) => `s${i}@${at}`);
+    let r = await raidtx(['--length', '70000', '--chunk', '32K', 'pq', '-P', 'P', '-Q', 'Q', ...specs], {
+      cwd: dir,
+    });
+    expect(r.code, r.stderr).to.equal(0);
+    const ref = refPQ(data, 70000);
+    expect(readFileSync(join(dir, 'P')).equals(ref.p)).to.equal(true);
+    expect(readFileSync(join(dir, 'Q')).equals(ref.q)).to.equal(true);
+    r = await raidtx(['--json', '--length', '70000', 'pq-val', '-P', 'P', '-Q', 'Q', ...specs], { cwd: dir });
+    expect(r.code, r.stderr).to.equal(0);
+    // and the size check counts from the offset: 100000 bytes remain after it
+    r = await raidtx(['--json', 'xor-val', ...specs], { cwd: dir });
+    expect(r.code, r.stderr).to.equal(1);
+    expect(JSON.parse(r.stdout).bytes).to.equal(100000);
+  });
+});

@@ -1,0 +1,137 @@
+// pq-val and xor-val: mismatch ranges at --granularity, the suspect member, merging, exit 1.
+
+import { closeSync, copyFileSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { cleanupTmp, raidtx, randomBuffers, refPQ, tmp, writeMembers } from '../helpers/cli.js';
+
+const SIZE = 20000;
+
+function flip(path: string, offset: number): void {
+  const fd = openSync(path, 'r+');
+  const b = Buffer.alloc(1);
+  readSync(fd, b, 0, 1, offset);
+  b[0]! ^= 0x5a;
+  writeSync(fd, b, 0, 1, offset);
+  closeSync(fd);
+}
+
+describe('val commands report mismatches with the suspect member', () => {
+  let base: string;
+  let names: string[];
+  before(() => {
+    base = tmp();
+    const data = randomBuffers(6, SIZE, 99);
+    names = writeMembers(base, data).map((p) => p.slice(base.length + 1));
+    const { p, q } = refPQ(data, SIZE);
+    writeFileSync(join(base, 'P'), p);
+    writeFileSync(join(base, 'Q'), q);
+  });
+  after(cleanupTmp);
+
+  /** A copy of the consistent set in a fresh folder, with `corrupt` applied. */
+  function setup(corrupt: [string, number][]): string {
+    const d = tmp();
+    for (const n of [...names, 'P', 'Q']) copyFileSync(join(base, n), join(d, n));
+    for (const [n, off] of corrupt) flip(join(d, n), off);
+    return d;
+  }
+  const pqVal = (cwd: string, extra: string[] = []) =>
+    raidtx(['--json', ...extra, 'pq-val', '-P', 'P', '-Q', 'Q', ...names], { cwd });
+
+  it('is consistent (exit 0) before any corruption', async () => {
+    const r = await pqVal(base);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(JSON.parse(r.stdout)).to.deep.equal({
+      command: 'pq-val',
+      ok: true,
+      bytes: SIZE,
+      granularity: 4096,
+      engine: JSON.parse(r.stdout).engine,
+      mismatches: [],
+      mismatchCount: 0,
+    });
+  });
+
+  it('names data member k when a byte of member k changed (exit 1)', async () => {
+    for (const k of [0, 3, 5]) {
+      const r = await pqVal(setup([[`d${k}`, 9000]]));
+      expect(r.code, r.stderr).to.equal(1);
+      const j = JSON.parse(r.stdout);
+      expect(j.ok).to.equal(false);
+      expect(j.mismatchCount).to.equal(1);
+      expect(j.mismatches).to.deep.equal([
+        { offset: 8192, length: 4096, p: true, q: true, suspect: { role: 'data', index: k } },
+      ]);
+    }
+  });
+
+  it('names P when only P changed, Q when only Q changed', async () => {
+    let j = JSON.parse((await pqVal(setup([['P', 100]]))).stdout);
+    expect(j.mismatches).to.deep.equal([
+      { offset: 0, length: 4096, p: true, q: false, suspect: { role: 'p' } },
+    ]);
+    j = JSON.parse((await pqVal(setup([['Q', 4096]]))).stdout);
+    expect(j.mismatches).to.deep.equal([
+      { offset: 4096, length: 4096, p: false, q: true, suspect: { role: 'q' } },
+    ]);
+  });
+
+  it('merges adjacent granules with the same verdict and keeps different ones apart', async () => {
+    const r = await pqVal(
+      setup([
+        ['d2', 4100],
+        ['d2', 8200],
+        ['d4', 12300],
+        ['d1', 19999],
+      ]),
+    );
+    expect(r.code).to.equal(1);
+    expect(JSON.parse(r.stdout).mismatches).to.deep.equal([
+      { offset: 4096, length: 8192, p: true, q: true, suspect: { role: 'data', index: 2 } },
+      { offset: 12288, length: 4096, p: true, q: true, suspect: { role: 'data', index: 4 } },
+      { offset: 16384, length: SIZE - 16384, p: true, q: true, suspect: { role: 'data', index: 1 } },
+    ]);
+  });
+
+  it('reports at --granularity, whatever --chunk', async () => {
+    const r = await pqVal(setup([['d1', 9000]]), ['--granularity', '512', '--chunk', '1000']);
+    expect(JSON.parse(r.stdout).mismatches).to.deep.equal([
+      { offset: 8704, length: 512, p: true, q: true, suspect: { role: 'data', index: 1 } },
+    ]);
+  });
+
+  it('offsets are relative to each member start (--offset)', async () => {
+    const r = await pqVal(setup([['d1', 9000]]), ['--offset', '4096']);
+    expect(JSON.parse(r.stdout).mismatches[0]).to.include({ offset: 4096, length: 4096 });
+  });
+
+  it('prints a human summary naming the suspect member', async () => {
+    const d = setup([['d3', 5]]);
+    const r = await raidtx(['pq-val', '-P', 'P', '-Q', 'Q', ...names], { cwd: d });
+    expect(r.code).to.equal(1);
+    expect(r.stdout).to.match(/offset 0 length 4096: PQ suspect data member 3 'd3'/);
+  });
+
+  it('xor-val reports offset and length only, exit 1', async () => {
+    const d = setup([
+      ['d1', 0],
+      ['d1', 4096],
+      ['d5', 17000],
+    ]);
+    const r = await raidtx(['--json', 'xor-val', ...names, 'P'], { cwd: d });
+    expect(r.code).to.equal(1);
+    const j = JSON.parse(r.stdout);
+    expect(j).to.include({ command: 'xor-val', ok: false, bytes: SIZE, granularity: 4096, mismatchCount: 2 });
+    expect(j.mismatches).to.deep.equal([
+      { offset: 0, length: 8192 },
+      { offset: 16384, length: SIZE - 16384 },
+    ]);
+  });
+
+  it('xor-val is consistent on a good set (exit 0)', async () => {
+    const r = await raidtx(['xor-val', ...names, 'P'], { cwd: base });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/is zero/);
+  });
+});
