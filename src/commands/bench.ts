@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { type BenchEngine, type BenchResult, benchCase } from '../core/bench.js';
 import { InterruptedError, UsageError } from '../core/errors.js';
 import { formatSize, parsePositiveSize } from '../core/io/size.js';
-import { engineInfo, OP_NAMES, type OpName } from '../index.js';
+import { engineInfo, OP_COMMAND, OP_NAMES, type OpName } from '../index.js';
 import { type CommandResult, type Context, collect, type Invoke } from './lib/context.js';
 
 export interface BenchInput {
@@ -16,19 +16,13 @@ export interface BenchInput {
   kernel: string | null;
 }
 
-const ALIASES: Record<string, OpName> = {
-  'xor-val': 'xor_val',
-  'pq-val': 'pq_val',
-  'recover-2data': 'recov_2data',
-  'recover-datap': 'recov_datap',
-};
-
 export function parseOps(values: string[] | undefined): OpName[] {
   if (!values || values.length === 0) return [...OP_NAMES];
   const ops: OpName[] = [];
   for (const v of values.flatMap((s) => s.split(','))) {
-    const op = ALIASES[v] ?? (OP_NAMES as readonly string[]).find((o) => o === v);
-    if (!op) throw new UsageError(`--op: unknown operation '${v}' (use ${OP_NAMES.join(', ')})`);
+    // the command name (as reported), or the internal op name
+    const op = OP_NAMES.find((o) => OP_COMMAND[o] === v || o === v);
+    if (!op) throw new UsageError(`--op: unknown operation '${v}' (use ${OP_NAMES.map((o) => OP_COMMAND[o]).join(', ')})`);
     if (!ops.includes(op as OpName)) ops.push(op as OpName);
   }
   return ops;
@@ -108,7 +102,7 @@ export async function runBench(input: BenchInput, ctx: Context): Promise<Command
   }
   const json = {
     results: results.map((r) => ({
-      op: r.op,
+      op: OP_COMMAND[r.op],
       engine: r.engine,
       kernel: r.kernel,
       disks: r.disks,
@@ -117,10 +111,10 @@ export async function runBench(input: BenchInput, ctx: Context): Promise<Command
       ...(input.threads > 1 ? { threads: r.threads } : {}),
     })),
   };
-  const head = `${'op'.padEnd(12)} ${'engine'.padEnd(9)} ${'kernel'.padEnd(10)} ${'members'.padStart(7)} ${'size'.padStart(9)} ${'GB/s'.padStart(8)}`;
+  const head = `${'op'.padEnd(13)} ${'engine'.padEnd(9)} ${'kernel'.padEnd(10)} ${'members'.padStart(7)} ${'size'.padStart(9)} ${'GB/s'.padStart(8)}`;
   const rows = results.map(
     (r) =>
-      `${r.op.padEnd(12)} ${r.engine.padEnd(9)} ${r.kernel.padEnd(10)} ${String(r.disks).padStart(7)} ${formatSize(r.bytes).padStart(9)} ${r.GBps.toFixed(2).padStart(8)}`,
+      `${OP_COMMAND[r.op].padEnd(13)} ${r.engine.padEnd(9)} ${r.kernel.padEnd(10)} ${String(r.disks).padStart(7)} ${formatSize(r.bytes).padStart(9)} ${r.GBps.toFixed(2).padStart(8)}`,
   );
   const note = input.threads > 1 ? `\n(${input.threads} threads, GB/s summed)` : '';
   return { exitCode: 0, json, human: [ctx.ui.color.bold(head), ...rows].join('\n') + note };

@@ -14,7 +14,8 @@ describe('info, bench and demo', () => {
     expect(j.engines.software.available).to.equal(true);
     expect(j.default).to.be.oneOf(['native', 'software']);
     if (j.engines.native.available) {
-      expect(j.engines.native.kernels).to.have.property('pq');
+      // keyed by command name, like every report
+      expect(Object.keys(j.engines.native.kernels)).to.include.members(['pq', 'pq-val', 'recover-2data', 'xor-val']);
       expect(j.engines.native.cpu).to.be.an('array');
     } else {
       expect(j.engines.native.reason).to.be.a('string').and.not.equal('');
@@ -38,6 +39,8 @@ describe('info, bench and demo', () => {
       'pq',
       '--op',
       'xor',
+      '--op',
+      'recover-2data',
       '--disks',
       '4',
       '--size',
@@ -47,13 +50,13 @@ describe('info, bench and demo', () => {
     ]);
     expect(r.code, r.stderr).to.equal(0);
     const j = JSON.parse(r.stdout);
-    expect(j.results).to.have.length(2);
+    expect(j.results).to.have.length(3);
     for (const x of j.results) {
       expect(Object.keys(x)).to.deep.equal(['op', 'engine', 'kernel', 'disks', 'bytes', 'GBps']);
       expect(x).to.include({ engine: 'software', disks: 4, bytes: 65536 });
       expect(x.GBps).to.be.greaterThan(0);
     }
-    expect(j.results.map((x: { op: string }) => x.op)).to.deep.equal(['pq', 'xor']);
+    expect(j.results.map((x: { op: string }) => x.op)).to.deep.equal(['pq', 'xor', 'recover-2data']);
   });
 
   it('bench --threads 2 sums the threads', async () => {
