@@ -1,7 +1,7 @@
 // raidtx info: version, engines, why the native engine did not load, kernels per op, CPU features.
 
 import type { Command } from 'commander';
-import { engineInfo, OP_NAMES } from '../index.js';
+import { engineInfo, OP_COMMAND, OP_NAMES } from '../index.js';
 import type { CommandResult, Context, Invoke } from './lib/context.js';
 import { packageVersion } from './lib/version.js';
 
@@ -24,7 +24,7 @@ export async function runInfo(ctx: Context): Promise<CommandResult> {
   ];
   if (native.available) {
     lines.push(`  cpu features: ${(native.cpu ?? []).join(' ') || 'none'}`);
-    for (const op of OP_NAMES) lines.push(`  ${op.padEnd(12)} ${native.kernels?.[op] ?? '?'}`);
+    for (const op of OP_NAMES.map((o) => OP_COMMAND[o])) lines.push(`  ${op.padEnd(14)} ${native.kernels?.[op]}`);
   } else {
     lines.push('  (build it with `npm run build`; the software engine works everywhere)');
   }
