@@ -7,14 +7,19 @@ cd "$(dirname "$0")/.."
 n=${1:-8} mib=${2:-256}
 command -v snapraid >/dev/null || { apt-get update -qq && apt-get install -y -qq snapraid >/dev/null; }
 w=$(mktemp -d /tmp/raidtx-pqbench.XXXXXX)
-trap 'rm -rf "$w"' EXIT
-mkdir -p "$w/parity" "$w/content"
+# snapraid wants every disk on its own device: one tmpfs each (files stay in memory, as a warm
+# page cache would hold them); needs root
+mounts=()
+cleanup() { for m in "${mounts[@]}"; do umount "$m" 2>/dev/null || true; done; rm -rf "$w"; }
+trap cleanup EXIT
+disk() { mkdir -p "$1"; mount -t tmpfs -o size=$((((${2:-1} * mib) + 64) << 20)) tmpfs "$1"; mounts+=("$1"); }
+disk "$w/parity"; disk "$w/parity2"; disk "$w/out" 2
 conf=$w/snapraid.conf
-{ echo "parity $w/parity/snapraid.parity"; echo "2-parity $w/parity/snapraid.2-parity"
-  echo "content $w/content/snapraid.content"; } > "$conf"
+{ echo "parity $w/parity/snapraid.parity"; echo "2-parity $w/parity2/snapraid.2-parity"
+  for i in 0 1 2; do echo "content $w/d$i/snapraid.content"; done; } > "$conf"
 files=()
 for i in $(seq 0 $((n - 1))); do
-  mkdir -p "$w/d$i"
+  disk "$w/d$i"
   head -c $((mib << 20)) /dev/urandom > "$w/d$i/member.bin"
   echo "data d$i $w/d$i/" >> "$conf"
   files+=("$w/d$i/member.bin")
@@ -22,16 +27,17 @@ done
 cat "${files[@]}" > /dev/null   # warm the page cache
 bytes=$((n * mib << 20))
 gbps() { python3 -c "print(f'{$bytes / $1 / 1e9:.2f}')"; }
-timed() { # prints seconds and peak RSS (KiB) of a command
-  /usr/bin/time -f '%e %M' -o "$w/time" "$@" > /dev/null 2> "$w/err" || { cat "$w/err"; exit 1; }
-  cat "$w/time"
+timed() { # NAME CMD...: sets t_NAME (seconds) and rss_NAME (peak RSS, KiB)
+  local name=$1; shift
+  /usr/bin/time -f '%e %M' -o "$w/time" "$@" > "$w/log" 2>&1 || { echo "failed: $*"; cat "$w/log"; exit 1; }
+  read -r "t_$name" "rss_$name" < "$w/time"
 }
-read -r t_dd _ < <(timed bash -c "cat ${files[*]} > /dev/null; dd if=/dev/zero of=$w/ddP bs=1M count=$mib status=none; dd if=/dev/zero of=$w/ddQ bs=1M count=$mib status=none")
-rm -f "$w/ddP" "$w/ddQ"
-read -r t_snap rss_snap < <(timed snapraid -c "$conf" sync)
-read -r t_pq rss_pq < <(timed node bin/raidtx.js pq -P "$w/P" -Q "$w/Q" "${files[@]}")
-cmp "$w/P" "$w/parity/snapraid.parity" && echo "P equals snapraid's parity" || echo "P differs from snapraid's parity"
-cmp "$w/Q" "$w/parity/snapraid.2-parity" && echo "Q equals snapraid's 2-parity" || echo "Q differs from snapraid's 2-parity"
+timed dd bash -c "cat ${files[*]} > /dev/null; dd if=/dev/zero of=$w/out/ddP bs=1M count=$mib conv=fsync status=none; dd if=/dev/zero of=$w/out/ddQ bs=1M count=$mib conv=fsync status=none"
+rm -f "$w/out/ddP" "$w/out/ddQ"
+timed snap snapraid -c "$conf" sync
+timed pq node bin/raidtx.js pq -P "$w/out/P" -Q "$w/out/Q" "${files[@]}"
+cmp "$w/out/P" "$w/parity/snapraid.parity" && echo "P equals snapraid's parity" || echo "P differs from snapraid's parity"
+cmp "$w/out/Q" "$w/parity2/snapraid.2-parity" && echo "Q equals snapraid's 2-parity" || echo "Q differs from snapraid's 2-parity"
 echo "members: $n x $mib MiB"
 echo "dd bound (read members, write P and Q): ${t_dd}s  $(gbps "$t_dd") GB/s"
 echo "snapraid sync:                          ${t_snap}s  $(gbps "$t_snap") GB/s  peak RSS $((rss_snap / 1024)) MB"

@@ -8,6 +8,7 @@ import { defineInfo } from './commands/info.js';
 import { type CommandResult, type Invoke, parseGlobals } from './commands/lib/context.js';
 import { makeUi } from './commands/lib/ui.js';
 import { packageVersion } from './commands/lib/version.js';
+import { defineMd } from './commands/md.js';
 import { defineMemcpy } from './commands/memcpy.js';
 import { defineMemset } from './commands/memset.js';
 import { definePq } from './commands/pq.js';
@@ -51,6 +52,7 @@ function buildProgram(invoke: Invoke): Command {
     defineInfo,
     defineBench,
     defineDemo,
+    defineMd,
   ]) {
     define(program, invoke);
   }

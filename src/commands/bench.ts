@@ -22,7 +22,10 @@ export function parseOps(values: string[] | undefined): OpName[] {
   for (const v of values.flatMap((s) => s.split(','))) {
     // the command name (as reported), or the internal op name
     const op = OP_NAMES.find((o) => OP_COMMAND[o] === v || o === v);
-    if (!op) throw new UsageError(`--op: unknown operation '${v}' (use ${OP_NAMES.map((o) => OP_COMMAND[o]).join(', ')})`);
+    if (!op)
+      throw new UsageError(
+        `--op: unknown operation '${v}' (use ${OP_NAMES.map((o) => OP_COMMAND[o]).join(', ')})`,
+      );
     if (!ops.includes(op as OpName)) ops.push(op as OpName);
   }
   return ops;

@@ -24,7 +24,8 @@ export async function runInfo(ctx: Context): Promise<CommandResult> {
   ];
   if (native.available) {
     lines.push(`  cpu features: ${(native.cpu ?? []).join(' ') || 'none'}`);
-    for (const op of OP_NAMES.map((o) => OP_COMMAND[o])) lines.push(`  ${op.padEnd(14)} ${native.kernels?.[op]}`);
+    for (const op of OP_NAMES.map((o) => OP_COMMAND[o]))
+      lines.push(`  ${op.padEnd(14)} ${native.kernels?.[op]}`);
   } else {
     lines.push('  (build it with `npm run build`; the software engine works everywhere)');
   }

@@ -15,7 +15,12 @@ describe('info, bench and demo', () => {
     expect(j.default).to.be.oneOf(['native', 'software']);
     if (j.engines.native.available) {
       // keyed by command name, like every report
-      expect(Object.keys(j.engines.native.kernels)).to.include.members(['pq', 'pq-val', 'recover-2data', 'xor-val']);
+      expect(Object.keys(j.engines.native.kernels)).to.include.members([
+        'pq',
+        'pq-val',
+        'recover-2data',
+        'xor-val',
+      ]);
       expect(j.engines.native.cpu).to.be.an('array');
     } else {
       expect(j.engines.native.reason).to.be.a('string').and.not.equal('');

@@ -8,7 +8,7 @@ export interface WordPlan {
   words: number;
 }
 
-/** Plans word access over equal-length views; null when their alignments differ (bytewise then). */
+/** Plans word access over equal-length views; null when alignments differ or no word fits (bytewise then). */
 export function wordPlan(views: readonly (Uint8Array | null)[], len: number): WordPlan | null {
   let mis = -1;
   for (const v of views) {
@@ -18,7 +18,9 @@ export function wordPlan(views: readonly (Uint8Array | null)[], len: number): Wo
     else if (m !== mis) return null;
   }
   const head = Math.min(len, (4 - Math.max(mis, 0)) & 3);
-  return { head, words: (len - head) >>> 2 };
+  const words = (len - head) >>> 2;
+  // no whole word: the caller's byte loop covers everything (and no view is made at an odd address)
+  return words === 0 ? null : { head, words };
 }
 
 /** An Int32Array over `words` words of `v` starting at byte `head` (which is 4-aligned in memory). */
