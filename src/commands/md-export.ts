@@ -85,6 +85,7 @@ export async function runMdExport(
       1,
       seconds,
       'pq',
+      'of array data',
     );
     r.json.command = 'md export';
     r.json.from = range.from;

@@ -14,6 +14,8 @@ import {
   DmaStatus,
   dmaWaitForAsyncTx,
   kernelName,
+  OP_COMMAND,
+  OP_NAMES,
 } from '../../index.js';
 import type { CommandResult, Context } from './context.js';
 
@@ -94,7 +96,10 @@ export function round(seconds: number): number {
   return Math.round(seconds * 1e6) / 1e6;
 }
 
-/** The result of a generating command: DESIGN's JSON shape and a one-line summary. */
+/**
+ * The result of a generating command: DESIGN's JSON shape and a one-line summary. `op` is the
+ * command name of the operation doing the work; `unit` says what `bytes` counts.
+ */
 export function generated(
   command: string,
   what: string,
@@ -102,23 +107,15 @@ export function generated(
   members: number,
   seconds: number,
   op = command,
+  unit = 'per member',
 ): CommandResult {
-  const opName = (
-    {
-      xor: 'xor',
-      pq: 'pq',
-      'recover-2data': 'recov_2data',
-      'recover-datap': 'recov_datap',
-      memcpy: 'memcpy',
-      memset: 'memset',
-    } as const
-  )[op as 'xor'];
+  const opName = OP_NAMES.find((o) => OP_COMMAND[o] === op) ?? 'pq';
   const engine = activeEngine();
   const kernel = kernelName(opName);
   return {
     exitCode: 0,
     json: { command, ok: true, bytes, seconds: round(seconds), engine, kernel },
-    human: `${command}: ${what}; ${formatSize(bytes)} per member in ${seconds.toFixed(3)} s (${gbps(bytes * members, seconds)} GB/s, ${engine} ${kernel})`,
+    human: `${command}: ${what}; ${formatSize(bytes)} ${unit} in ${seconds.toFixed(3)} s (${gbps(bytes * members, seconds)} GB/s, ${engine} ${kernel})`,
   };
 }
 
