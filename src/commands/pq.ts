@@ -1,18 +1,19 @@
 // raidtx pq -P P -Q Q DATA...: writes the RAID6 syndrome of 2..253 data members.
 
 import type { Command } from 'commander';
-import { IoError, UsageError } from '../core/errors.js';
-import { AsyncTxFlags, asyncGenSyndrome, asyncSyndromeVal, initAsyncSubmit } from '../index.js';
+import { UsageError } from '../core/errors.js';
+import { asyncGenSyndrome } from '../index.js';
 import type { CommandResult, Context, Invoke } from './lib/context.js';
 import {
   checkDataCount,
+  finishPqStep,
   generated,
   openInputs,
   openOutputsFor,
   parseSpecs,
   requireSomeInput,
   runStream,
-  waitChain,
+  stepSubmit,
 } from './lib/pipeline.js';
 
 export interface PqInput {
@@ -71,17 +72,8 @@ export async function runPq(input: PqInput, ctx: Context): Promise<CommandResult
     reads: members.flatMap((member, slot) => (member.handle ? [{ slot, member }] : [])),
     writes,
     async compute(bufs, len, pos) {
-      let tx = asyncGenSyndrome(bufs, 0, n + 2, len, initAsyncSubmit(input.verify ? 0 : AsyncTxFlags.ACK));
-      const res = { value: 0 };
-      if (input.verify)
-        tx = asyncSyndromeVal(bufs, 0, n + 2, len, res, initAsyncSubmit(AsyncTxFlags.ACK, tx));
-      await waitChain(tx, 'pq');
-      if (res.value !== 0)
-        throw new IoError(
-          `pq: --verify failed for the chunk at offset ${pos}; nothing committed`,
-          undefined,
-          pos,
-        );
+      const tx = asyncGenSyndrome(bufs, 0, n + 2, len, stepSubmit(input.verify));
+      await finishPqStep('pq', tx, bufs, len, pos, input.verify);
     },
   });
   const what = `wrote ${[input.p !== null ? `P '${input.p}'` : '', input.q !== null ? `Q '${input.q}'` : ''].filter(Boolean).join(' and ')} from ${n} data members`;

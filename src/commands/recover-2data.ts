@@ -2,18 +2,19 @@
 // both from P, Q and the rest (lib/raid6/recov.c raid6_2data_recov). Outputs in member order.
 
 import type { Command } from 'commander';
-import { IoError, UsageError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 import type { MemberSpec } from '../core/io/member.js';
-import { AsyncTxFlags, asyncRaid62DataRecov, asyncSyndromeVal, initAsyncSubmit } from '../index.js';
+import { asyncRaid62DataRecov } from '../index.js';
 import { type CommandResult, type Context, collect, type Invoke } from './lib/context.js';
 import {
   checkDataCount,
+  finishPqStep,
   generated,
   openInputs,
   openOutputsFor,
   parseSpecs,
   runStream,
-  waitChain,
+  stepSubmit,
 } from './lib/pipeline.js';
 
 export interface RecoverInput {
@@ -93,25 +94,8 @@ export async function runRecover2Data(input: RecoverInput, ctx: Context): Promis
       { slot: fb, out: outputs[1]! },
     ],
     async compute(bufs, len, pos) {
-      let tx = asyncRaid62DataRecov(
-        n + 2,
-        len,
-        fa,
-        fb,
-        bufs,
-        initAsyncSubmit(input.verify ? 0 : AsyncTxFlags.ACK),
-      );
-      const res = { value: 0 };
-      if (input.verify)
-        tx = asyncSyndromeVal(bufs, 0, n + 2, len, res, initAsyncSubmit(AsyncTxFlags.ACK, tx));
-      await waitChain(tx, 'recover-2data');
-      if (res.value !== 0) {
-        throw new IoError(
-          `recover-2data: --verify failed for the chunk at offset ${pos} (are P, Q and the members consistent?); nothing committed`,
-          undefined,
-          pos,
-        );
-      }
+      const tx = asyncRaid62DataRecov(n + 2, len, fa, fb, bufs, stepSubmit(input.verify));
+      await finishPqStep('recover-2data', tx, bufs, len, pos, input.verify);
     },
   });
   return generated(

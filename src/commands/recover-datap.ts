@@ -2,10 +2,18 @@
 // lost too; rebuilds the member from Q and the rest, then P (lib/raid6/recov.c raid6_datap_recov).
 
 import type { Command } from 'commander';
-import { IoError, UsageError } from '../core/errors.js';
-import { AsyncTxFlags, asyncRaid6DatapRecov, asyncSyndromeVal, initAsyncSubmit } from '../index.js';
+import { UsageError } from '../core/errors.js';
+import { asyncRaid6DatapRecov } from '../index.js';
 import { type CommandResult, type Context, collect, type Invoke } from './lib/context.js';
-import { generated, openInputs, openOutputsFor, parseSpecs, runStream, waitChain } from './lib/pipeline.js';
+import {
+  finishPqStep,
+  generated,
+  openInputs,
+  openOutputsFor,
+  parseSpecs,
+  runStream,
+  stepSubmit,
+} from './lib/pipeline.js';
 import { parseRecoverData, type RecoverInput } from './recover-2data.js';
 
 export function defineRecoverDatap(program: Command, invoke: Invoke): void {
@@ -51,23 +59,8 @@ export async function runRecoverDatap(input: RecoverInput, ctx: Context): Promis
     reads: members.flatMap((member, i) => (member.handle ? [{ slot: i < n ? i : qSlot, member }] : [])),
     writes: [{ slot: fa, out: outputs[0]! }, ...(input.outP !== null ? [{ slot: n, out: outputs[1]! }] : [])],
     async compute(bufs, len, pos) {
-      let tx = asyncRaid6DatapRecov(
-        n + 2,
-        len,
-        fa,
-        bufs,
-        initAsyncSubmit(input.verify ? 0 : AsyncTxFlags.ACK),
-      );
-      const res = { value: 0 };
-      if (input.verify)
-        tx = asyncSyndromeVal(bufs, 0, n + 2, len, res, initAsyncSubmit(AsyncTxFlags.ACK, tx));
-      await waitChain(tx, 'recover-datap');
-      if (res.value !== 0)
-        throw new IoError(
-          `recover-datap: --verify failed for the chunk at offset ${pos}; nothing committed`,
-          undefined,
-          pos,
-        );
+      const tx = asyncRaid6DatapRecov(n + 2, len, fa, bufs, stepSubmit(input.verify));
+      await finishPqStep('recover-datap', tx, bufs, len, pos, input.verify);
     },
   });
   const pText = input.outP !== null ? ` and P -> '${input.outP}'` : '';

@@ -2,17 +2,21 @@
 // outputs on success or abort them (temporaries removed) on any error or interrupt.
 
 import type { Tx } from '../../core/descriptor.js';
-import { RaidtxError, UsageError } from '../../core/errors.js';
+import { IoError, RaidtxError, UsageError } from '../../core/errors.js';
 import { type MemberSpec, parseMemberSpec, type SpecRules } from '../../core/io/member.js';
 import { closeAll, type InputMember, openMembers, sameTarget } from '../../core/io/members.js';
 import { type OutputSink, openOutputs } from '../../core/io/output.js';
 import { formatSize } from '../../core/io/size.js';
 import { type StreamJob, streamStripes } from '../../core/stream.js';
 import {
+  type AsyncSubmitCtl,
+  AsyncTxFlags,
   activeEngine,
+  asyncSyndromeVal,
   asyncTxIssuePendingAll,
   DmaStatus,
   dmaWaitForAsyncTx,
+  initAsyncSubmit,
   kernelName,
   OP_COMMAND,
   OP_NAMES,
@@ -25,6 +29,38 @@ export async function waitChain(tx: Tx | null, what: string): Promise<void> {
   const status = await dmaWaitForAsyncTx(tx);
   if (status !== DmaStatus.COMPLETE) {
     throw new RaidtxError(`${what}: operation failed${tx?.error ? `: ${tx.error.message}` : ''}`, 3);
+  }
+}
+
+/** Submit control of a step's main operation: acked unless a --verify check will depend on it. */
+export function stepSubmit(verify: boolean): AsyncSubmitCtl {
+  return initAsyncSubmit(verify ? 0 : AsyncTxFlags.ACK);
+}
+
+/**
+ * Finishes one step of a RAID6 command: with `verify`, a syndrome_val over the same blocks depends
+ * on `tx` and checks the result before anything is written; a mismatch fails the run (exit 3,
+ * nothing committed).
+ */
+export async function finishPqStep(
+  command: string,
+  tx: Tx | null,
+  bufs: (Buffer | null)[],
+  len: number,
+  pos: number,
+  verify: boolean,
+): Promise<void> {
+  const res = { value: 0 };
+  if (verify) {
+    tx = asyncSyndromeVal(bufs, 0, bufs.length, len, res, initAsyncSubmit(AsyncTxFlags.ACK, tx));
+  }
+  await waitChain(tx, command);
+  if (res.value !== 0) {
+    throw new IoError(
+      `${command}: --verify failed for the chunk at offset ${pos} (are P, Q and the members consistent?); nothing committed`,
+      undefined,
+      pos,
+    );
   }
 }
 
@@ -75,6 +111,8 @@ export async function runStream(
       signal: ctx.signal,
       progress: (done, total) => progress.update(done, total),
     });
+    // Flush every output before publishing any: a failed fsync of one commits none of them.
+    for (const out of outputs) await out.flush?.();
     for (const out of outputs) await out.commit();
   } catch (err) {
     await Promise.all(outputs.map((o) => o.abort()));
