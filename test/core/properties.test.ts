@@ -5,13 +5,16 @@ import fc from 'fast-check';
 import {
   AsyncTxFlags,
   asyncGenSyndrome,
+  asyncMemcpy,
   asyncRaid6DatapRecov,
   asyncRaid62DataRecov,
   asyncSyndromeVal,
   asyncXor,
+  asyncXorVal,
   DmaStatus,
   dmaWaitForAsyncTx,
   initAsyncSubmit,
+  SumCheckFlags,
   type Tx,
 } from '../../src/index.js';
 import { type EngineConfig, engineConfigs } from './fixtures.js';
@@ -126,6 +129,98 @@ describe('properties across engines (fast-check)', () => {
           ).to.equal(true);
           expect(out.pq, `syndrome_val after recovery on ${cfg.name}`).to.equal(0);
         }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+  it('xor_val and syndrome_val report the same per-granule flags and suspects on every engine', async () => {
+    const corruption = fc.record({
+      target: fc.integer({ min: 0, max: 41 }),
+      pos: fc.nat(),
+      byte: fc.integer({ min: 1, max: 255 }),
+    });
+    const valCase = fc.record({
+      n: fc.integer({ min: 2, max: 40 }),
+      len: fc.oneof(fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 5000 })),
+      granularity: fc.oneof(fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 6000 })),
+      seed: fc.integer({ min: 1, max: 0x7fffffff }),
+      corruptions: fc.array(corruption, { maxLength: 4 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(valCase, async ({ n, len, granularity, seed, corruptions }) => {
+        const data = Array.from({ length: n }, (_, i) => bytes(seed + i, len));
+        const p = Buffer.alloc(len);
+        const q = Buffer.alloc(len);
+        await done(asyncGenSyndrome([...data, p, q], 0, n + 2, len, initAsyncSubmit()));
+        const blocks = [...data, p, q];
+        // target n is P, n + 1 is Q; larger targets fold back onto the data members
+        for (const c of corruptions) blocks[c.target % (n + 2)]![c.pos % len]! ^= c.byte;
+        const count = Math.ceil(len / granularity);
+        const results = await underEach(async () => {
+          const xorRes = { value: -1 };
+          const xorFlags = new Uint8Array(count);
+          const srcs = [...blocks.slice(0, n + 1)] as Buffer[];
+          await done(
+            asyncXorVal(null, srcs, 0, n + 1, len, xorRes, initAsyncSubmit(), {
+              granularity,
+              flags: xorFlags,
+            }),
+          );
+          const pqRes = { value: -1 };
+          const flags = new Uint8Array(count);
+          const suspect = new Int32Array(count);
+          await done(
+            asyncSyndromeVal(blocks, 0, n + 2, len, pqRes, initAsyncSubmit(), {
+              granularity,
+              flags,
+              suspect,
+            }),
+          );
+          return { xor: xorRes.value, xorFlags, pq: pqRes.value, flags, suspect };
+        });
+        const ref = results[0]!.out;
+        for (const { cfg, out } of results) {
+          expect(out.xor, `xor_val result on ${cfg.name}`).to.equal(ref.xor);
+          expect([...out.xorFlags], `xor_val flags on ${cfg.name}`).to.deep.equal([...ref.xorFlags]);
+          expect(out.pq, `syndrome_val result on ${cfg.name}`).to.equal(ref.pq);
+          expect([...out.flags], `syndrome_val flags on ${cfg.name}`).to.deep.equal([...ref.flags]);
+          expect([...out.suspect], `syndrome_val suspects on ${cfg.name}`).to.deep.equal([...ref.suspect]);
+        }
+        // one corrupted data byte: its granule names that member, with both P and Q differing
+        if (corruptions.length === 1 && corruptions[0]!.target % (n + 2) < n) {
+          const c = corruptions[0]!;
+          const g = Math.floor((c.pos % len) / granularity);
+          expect(ref.flags[g]).to.equal(SumCheckFlags.P_RESULT | SumCheckFlags.Q_RESULT);
+          expect(ref.suspect[g]).to.equal(c.target % (n + 2));
+          expect(ref.xorFlags[g]).to.equal(1);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('memcpy between overlapping views of one buffer moves like copyWithin on every engine', async () => {
+    const overlap = fc.record({
+      size: fc.integer({ min: 1, max: 5000 }),
+      seed: fc.integer({ min: 1, max: 0x7fffffff }),
+      a: fc.nat(),
+      b: fc.nat(),
+      l: fc.nat(),
+    });
+    await fc.assert(
+      fc.asyncProperty(overlap, async ({ size, seed, a, b, l }) => {
+        const srcOffset = a % size;
+        const destOffset = b % size;
+        const len = l % (size - Math.max(srcOffset, destOffset) + 1);
+        const original = bytes(seed, size);
+        const expected = Buffer.from(original).copyWithin(destOffset, srcOffset, srcOffset + len);
+        const results = await underEach(async () => {
+          const buf = Buffer.from(original);
+          await done(asyncMemcpy(buf, buf, destOffset, srcOffset, len, initAsyncSubmit()));
+          return buf;
+        });
+        for (const { cfg, out } of results)
+          expect(out.equals(expected), `memcpy on ${cfg.name}`).to.equal(true);
       }),
       { numRuns: RUNS },
     );

@@ -5,7 +5,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { constants, unlinkSync } from 'node:fs';
-import { type FileHandle, lstat, open, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, lstat, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { IoError, UsageError } from '../errors.js';
 import { blockDeviceSize, deviceAndPartitions, isHeld, loopBackingFile, mountedDeviceIds } from './device.js';
@@ -16,6 +16,11 @@ import { describeError, type Identity, type InputMember, sameTarget, statMember 
 export interface OutputSink {
   label: string;
   write(buf: Uint8Array, len: number, pos: number): Promise<void>;
+  /**
+   * Makes the result durable without publishing it (fsync; a temporary stays a temporary), so that
+   * a command with several outputs publishes none of them when flushing any one fails.
+   */
+  flush?(): Promise<void>;
   /** makes the result durable and visible (rename for temporaries) */
   commit(): Promise<void>;
   /** forgets the result: removes a temporary, leaves an existing output as it was */
@@ -34,6 +39,36 @@ export function removeTemporariesSync(): void {
     }
   }
   temporaries.clear();
+}
+
+// `.<name>.raidtx-tmp-<pid>-<8 hex>`: the temporary of output <name> written by process <pid>.
+const TEMPORARY = /^\.(.+)\.raidtx-tmp-(\d+)-[0-9a-f]{8}$/;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporaries of output `name` in `dir` that runs killed outright (SIGKILL, a crash)
+ * left behind: those whose process no longer exists. A live run's temporary is left alone.
+ */
+async function removeStaleTemporaries(dir: string, name: string): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const m = TEMPORARY.exec(entry);
+    if (!m || m[1] !== name || processAlive(Number(m[2]))) continue;
+    await unlink(join(dir, entry)).catch(() => undefined);
+  }
 }
 
 export interface OutputOptions {
@@ -156,15 +191,22 @@ async function openPlanned(p: PlannedOutput): Promise<OutputSink> {
     } catch (err) {
       throw new UsageError(`output '${p.label}': cannot open: ${describeError(err)}`);
     }
+    let flushed = false;
+    const flush = async (): Promise<void> => {
+      if (flushed) return;
+      try {
+        await handle.sync();
+      } catch (err) {
+        throw new IoError(`output '${p.label}': flush failed: ${describeError(err)}`, p.label);
+      }
+      flushed = true;
+    };
     return {
       label: p.label,
       write: fileWriter(p.label, handle, 0),
+      flush,
       async commit() {
-        try {
-          await handle.sync();
-        } catch (err) {
-          throw new IoError(`output '${p.label}': flush failed: ${describeError(err)}`, p.label);
-        }
+        await flush();
         await handle.close();
       },
       async abort() {
@@ -173,6 +215,7 @@ async function openPlanned(p: PlannedOutput): Promise<OutputSink> {
     };
   }
   const dir = dirname(p.target);
+  await removeStaleTemporaries(dir, basename(p.target));
   const tmp = join(dir, `.${basename(p.target)}.raidtx-tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   let handle: FileHandle;
   try {
@@ -183,14 +226,23 @@ async function openPlanned(p: PlannedOutput): Promise<OutputSink> {
   temporaries.add(tmp);
   if (p.identity !== null) await handle.chmod(p.mode).catch(() => undefined);
   let closed = false;
+  const flush = async (): Promise<void> => {
+    if (closed) return;
+    try {
+      await handle.sync();
+      await handle.close();
+      closed = true;
+    } catch (err) {
+      throw new IoError(`output '${p.label}': could not flush: ${describeError(err)}`, p.label);
+    }
+  };
   return {
     label: p.label,
     write: fileWriter(p.label, handle, 0),
+    flush,
     async commit() {
+      await flush();
       try {
-        await handle.sync();
-        await handle.close();
-        closed = true;
         await rename(tmp, p.target);
         temporaries.delete(tmp);
       } catch (err) {
