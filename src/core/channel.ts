@@ -10,6 +10,8 @@ export interface ChannelExecutor {
 
 /** Pending descriptors issue themselves once this many are queued (like a driver's threshold). */
 export const ISSUE_THRESHOLD = 32;
+/** The most descriptors handed to the executor at once, so long queues still complete in steps. */
+export const MAX_BATCH = 256;
 
 let nextChannelId = 0;
 
@@ -59,8 +61,8 @@ export class Channel implements TxChannel {
 
   private pump(): void {
     if (this.busy || this.issued.length === 0) return;
-    const batch = this.issued;
-    this.issued = [];
+    const batch = this.issued.length <= MAX_BATCH ? this.issued : this.issued.splice(0, MAX_BATCH);
+    if (batch === this.issued) this.issued = [];
     this.busy = true;
     let running: Promise<ArrayLike<number>>;
     try {

@@ -1,0 +1,4 @@
+/* pq_val kernel for AVX512: the single-pass body of kern_body.h */
+#include "isa_avx512.h"
+#define KB_WANT_PQ_VAL
+#include "kern_body.h"

@@ -1,0 +1,4 @@
+/* recov kernels (2data and datap) for AVX512: the single-pass body of kern_body.h */
+#include "isa_avx512.h"
+#define KB_WANT_RECOV
+#include "kern_body.h"
