@@ -1,13 +1,9 @@
 // Test helpers for the native engine: an independent JS reference of the RAID6 math, seeded
 // random buffers and views placed at awkward offsets.
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { OpName, OpRecord } from '../../src/core/op-record.js';
 import { loadNative, type NativeAddon } from '../../src/native/loader.js';
 
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const vectorsDir = resolve(repoRoot, '../shared/vectors');
+export { VECTORS_DIR as vectorsDir } from '../core/fixtures.js';
 
 /** The addon, or skips the suite (fails it when RAIDTX_REQUIRE_NATIVE=1). */
 export function requireAddon(ctx: Mocha.Context): NativeAddon {
@@ -130,24 +126,6 @@ export function checksum(list: (Uint8Array | null)[]): string {
       return h.toString(16);
     })
     .join(',');
-}
-
-// ---- the TypeScript software engine, once it exists (src/core/soft/index.ts) ----
-type SoftRun = (record: OpRecord) => number;
-let soft: SoftRun | null | undefined;
-export async function loadSoftware(): Promise<SoftRun | null> {
-  if (soft !== undefined) return soft;
-  soft = null;
-  const file = join(repoRoot, 'src/core/soft/index.ts');
-  if (existsSync(file)) {
-    try {
-      const mod = (await import('../../src/core/soft/index.js' as string)) as { runSoftware?: SoftRun };
-      if (typeof mod.runSoftware === 'function') soft = mod.runSoftware;
-    } catch (err) {
-      console.log(`    software engine not usable yet: ${(err as Error).message}`);
-    }
-  }
-  return soft;
 }
 
 /** a deep copy of a record with fresh copies of every buffer (nulls kept) */
