@@ -3,7 +3,13 @@
 // channels (worker threads), best of 30. AUTO_INLINE_MAX_BYTES in src/core/engine.ts comes from here.
 //   npm run build && node bench/auto-threshold.mjs
 import { setChannelPolicy } from '../dist/core/async-tx.js';
-import { asyncGenSyndrome, asyncTxIssuePendingAll, dmaWaitForAsyncTx, initAsyncSubmit, setEngine } from '../dist/index.js';
+import {
+  asyncGenSyndrome,
+  asyncTxIssuePendingAll,
+  dmaWaitForAsyncTx,
+  initAsyncSubmit,
+  setEngine,
+} from '../dist/index.js';
 
 const n = 8;
 for (const len of [1024, 4096, 16384, 24576, 32768, 49152, 65536, 262144]) {
