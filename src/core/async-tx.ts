@@ -1,7 +1,7 @@
 // The async_tx core (crypto/async_tx/async_tx.c): submit control, channel lookup, descriptor
 // submission with one parent / one child, the synchronous fallback, callbacks, waiting and acks.
 import { type Channel, ISSUE_THRESHOLD } from './channel.js';
-import { type AsyncTxCallback, Tx } from './descriptor.js';
+import { type AsyncTxCallback, Tx, type TxChannel } from './descriptor.js';
 import { ArgumentError, ChainError } from './errors.js';
 import { AsyncTxFlags, DmaStatus } from './flags.js';
 import { type OpRecord, recordBytes } from './op-record.js';
@@ -73,22 +73,14 @@ export function allChannels(): readonly Channel[] {
  * async_tx_find_channel: a dependency's channel if it can do the op (keeps the chain in order on
  * one queue), else the next public channel with the capability, else null (synchronous path).
  */
-function findChannel(submit: AsyncSubmitCtl, cap: number, record: OpRecord): Channel | null {
+function findChannel(submit: AsyncSubmitCtl, cap: number, record: OpRecord): TxChannel | null {
   if (submit.channel) {
     if (!submit.channel.hasCap(cap))
       throw new ArgumentError('submit.channel', `channel ${submit.channel.name} lacks the capability`);
     return submit.channel;
   }
   const dep = submit.dependTx;
-  if (
-    dep &&
-    !dep.done &&
-    dep.chan &&
-    (dep.chan as Channel).hasCap?.(cap) &&
-    !(dep.chan as Channel).isPrivate
-  ) {
-    return dep.chan as Channel;
-  }
+  if (dep && !dep.done && dep.chan?.hasCap(cap) && !dep.chan.isPrivate) return dep.chan;
   if (!channelPolicy(cap, recordBytes(record))) return null;
   for (let i = 0; i < channels.length; i++) {
     const ch = channels[(roundRobin + i) % channels.length]!;

@@ -5,6 +5,8 @@ import type { OpRecord } from './op-record.js';
 export interface TxChannel {
   readonly id: number;
   readonly name: string;
+  readonly isPrivate: boolean;
+  hasCap(cap: number): boolean;
   enqueue(tx: Tx): void;
   issuePending(): void;
 }
