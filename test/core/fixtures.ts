@@ -111,9 +111,12 @@ export function engineConfigs(): EngineConfig[] {
   ];
 }
 
-/** Declares `fn`'s tests once per engine configuration; unavailable ones are skipped with the reason. */
-export function forEachEngine(fn: (cfg: EngineConfig) => void): void {
-  for (const cfg of engineConfigs()) {
+/**
+ * Declares `fn`'s tests once per engine configuration (those `only` keeps); unavailable ones are
+ * skipped with the reason.
+ */
+export function forEachEngine(fn: (cfg: EngineConfig) => void, only?: (cfg: EngineConfig) => boolean): void {
+  for (const cfg of engineConfigs().filter(only ?? (() => true))) {
     describe(`engine: ${cfg.name}`, () => {
       before(function () {
         if (cfg.unavailable) {
