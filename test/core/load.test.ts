@@ -39,7 +39,10 @@ async function round(chains: number, perChain: number): Promise<number> {
     }
     tails.push(tx);
   }
-  expect(tails.every((t) => t !== null), 'every chain is made of descriptors').to.equal(true);
+  expect(
+    tails.every((t) => t !== null),
+    'every chain is made of descriptors',
+  ).to.equal(true);
   asyncTxIssuePendingAll();
   for (const t of tails) expect(await dmaWaitForAsyncTx(t)).to.equal(DmaStatus.COMPLETE);
   // the last op of every chain is an xor of the buffer with itself: all zero
