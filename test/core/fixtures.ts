@@ -1,48 +1,9 @@
 // Shared fixtures of the core tests: reference vectors, seeded random data, the engine matrix.
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { unregisterChannels } from '../../src/core/async-tx.js';
 import { createSoftwareChannel, setEngine } from '../../src/core/engine.js';
 import { loadNative } from '../../src/native/loader.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const VECTORS_DIR = join(root, '..', 'shared', 'vectors');
-
-export interface VectorCase {
-  name: string;
-  members: number;
-  bytes: number;
-  data: Buffer[];
-  p: Buffer;
-  q: Buffer;
-  xor: Buffer;
-}
-
-export function loadVectors(): VectorCase[] {
-  return readdirSync(VECTORS_DIR, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => {
-      const dir = join(VECTORS_DIR, d.name);
-      const c = JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as {
-        members: number;
-        bytes: number;
-      };
-      const all = readFileSync(join(dir, 'data.bin'));
-      const data = Array.from({ length: c.members }, (_, i) =>
-        Buffer.from(all.subarray(i * c.bytes, (i + 1) * c.bytes)),
-      );
-      return {
-        name: d.name,
-        members: c.members,
-        bytes: c.bytes,
-        data,
-        p: readFileSync(join(dir, 'p.bin')),
-        q: readFileSync(join(dir, 'q.bin')),
-        xor: readFileSync(join(dir, 'xor.bin')),
-      };
-    });
-}
+export { loadVectors, VECTORS_DIR, type Vector as VectorCase } from '../helpers/vectors.js';
 
 /** xorshift32: repeatable random bytes, so a failing case can be replayed. */
 export function rng(seed: number): (n: number) => Buffer {

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 export const BIN = join(ROOT, 'bin/raidtx.js');
-export const VECTORS = resolve(ROOT, '../shared/vectors');
+export { loadVector, VECTORS_DIR as VECTORS, type Vector, vectorNames } from './vectors.js';
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -117,38 +117,6 @@ export function snapshot(dir: string): Record<string, string> {
     out[name] = st?.isFile() ? sha256(p) : st?.isDirectory() ? 'dir' : 'other';
   }
   return out;
-}
-
-export interface Vector {
-  name: string;
-  members: number;
-  bytes: number;
-  data: Buffer[];
-  p: Buffer;
-  q: Buffer;
-  xor: Buffer;
-}
-
-export function vectorNames(): string[] {
-  return readdirSync(VECTORS)
-    .filter((n) => existsSync(join(VECTORS, n, 'case.json')))
-    .sort();
-}
-
-export function loadVector(name: string): Vector {
-  const dir = join(VECTORS, name);
-  const c = JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as { members: number; bytes: number };
-  const all = readFileSync(join(dir, 'data.bin'));
-  const data = Array.from({ length: c.members }, (_, i) => all.subarray(i * c.bytes, (i + 1) * c.bytes));
-  return {
-    name,
-    members: c.members,
-    bytes: c.bytes,
-    data,
-    p: readFileSync(join(dir, 'p.bin')),
-    q: readFileSync(join(dir, 'q.bin')),
-    xor: readFileSync(join(dir, 'xor.bin')),
-  };
 }
 
 /** Writes buffers as files d0, d1, ... in dir and returns their paths. */
