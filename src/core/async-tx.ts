@@ -1,6 +1,6 @@
 // The async_tx core (crypto/async_tx/async_tx.c): submit control, channel lookup, descriptor
 // submission with one parent / one child, the synchronous fallback, callbacks, waiting and acks.
-import { type Channel, ISSUE_THRESHOLD } from './channel.js';
+import type { Channel } from './channel.js';
 import { type AsyncTxCallback, Tx, type TxChannel } from './descriptor.js';
 import { ArgumentError, ChainError } from './errors.js';
 import { AsyncTxFlags, DmaStatus } from './flags.js';
@@ -225,5 +225,3 @@ export async function dmaWaitForAsyncTx(tx: Tx | null): Promise<DmaStatus> {
   await tx.whenDone();
   return tx.status;
 }
-
-export { ISSUE_THRESHOLD };

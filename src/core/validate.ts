@@ -17,6 +17,13 @@ export function checkInt(name: string, v: unknown, min: number, max = Number.MAX
   return v;
 }
 
+/** An xor's source count: 2..MAX_XOR_SRCS, and no more than the sources given. */
+export function checkSrcCnt(srcCnt: number, given: number): number {
+  checkInt('srcCnt', srcCnt, 2, MAX_XOR_SRCS);
+  if (srcCnt > given) throw new ArgumentError('srcCnt', `(${srcCnt}) > srcs.length (${given})`);
+  return srcCnt;
+}
+
 /** The view [offset, offset + len) of a block, which must be a Uint8Array that long. */
 export function blockView(name: string, b: unknown, offset: number, len: number): Uint8Array {
   if (!(b instanceof Uint8Array)) throw new ArgumentError(name, 'must be a Buffer or Uint8Array');

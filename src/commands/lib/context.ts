@@ -2,11 +2,10 @@
 // manners (colours, progress). Commands return a result; only src/cli.ts prints it and maps errors.
 
 import type { Command } from 'commander';
+import { type EngineMode, parseEngineMode } from '../../core/engine.js';
 import { UsageError } from '../../core/errors.js';
 import { parsePositiveSize, parseSize } from '../../core/io/size.js';
 import type { Ui } from './ui.js';
-
-export type EngineMode = 'auto' | 'native' | 'software';
 
 export interface GlobalOptions {
   json: boolean;
@@ -47,16 +46,6 @@ export type Invoke = (cmd: Command, body: (ctx: Context) => Promise<CommandResul
 export const DEFAULT_CHUNK = 1024 * 1024;
 export const DEFAULT_GRANULARITY = 4096;
 
-const ENGINES: readonly EngineMode[] = ['auto', 'native', 'software'];
-
-export function parseEngine(value: unknown, where: string): EngineMode {
-  const v = String(value ?? 'auto');
-  if (!(ENGINES as readonly string[]).includes(v)) {
-    throw new UsageError(`${where}: unknown engine '${v}' (choose auto, native or software)`);
-  }
-  return v as EngineMode;
-}
-
 /** Turns commander's raw option values into typed global options; bad values name the option. */
 export function parseGlobals(raw: Record<string, unknown>): GlobalOptions {
   const size = (name: string, text: unknown): number | null =>
@@ -70,8 +59,8 @@ export function parseGlobals(raw: Record<string, unknown>): GlobalOptions {
   const engineFromEnv = raw.engine === undefined && process.env.RAIDTX_ENGINE !== undefined;
   return {
     json: Boolean(raw.json),
-    engine: parseEngine(
-      raw.engine ?? process.env.RAIDTX_ENGINE ?? 'auto',
+    engine: parseEngineMode(
+      String(raw.engine ?? process.env.RAIDTX_ENGINE ?? 'auto'),
       engineFromEnv ? 'RAIDTX_ENGINE' : '--engine',
     ),
     offset: size('offset', raw.offset) ?? 0,

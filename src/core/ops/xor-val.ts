@@ -7,7 +7,7 @@ import {
   checkDetail,
   checkInt,
   checkResultHolder,
-  MAX_XOR_SRCS,
+  checkSrcCnt,
   type ValDetail,
 } from '../validate.js';
 
@@ -30,7 +30,7 @@ export function asyncXorVal(
   checkInt('offset', offset, 0);
   checkInt('len', len, 0);
   checkArray('srcs', srcs, 0);
-  checkInt('srcCnt', srcCnt, 2, Math.min(srcs.length, MAX_XOR_SRCS));
+  checkSrcCnt(srcCnt, srcs.length);
   if (dest !== null && dest !== undefined) blockView('dest', dest, offset, len);
   const holder = checkResultHolder('result', result);
   const d = checkDetail(detail, len, false);

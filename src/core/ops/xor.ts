@@ -2,7 +2,7 @@ import { type AsyncSubmitCtl, submitOp } from '../async-tx.js';
 import type { Tx } from '../descriptor.js';
 import { ArgumentError } from '../errors.js';
 import { AsyncTxFlags, DmaCap } from '../flags.js';
-import { blockView, checkArray, checkInt, MAX_XOR_SRCS } from '../validate.js';
+import { blockView, checkArray, checkInt, checkSrcCnt } from '../validate.js';
 
 /**
  * async_xor - xor srcs[0..srcCnt-1] into dest, at `offset` in every block, for `len` bytes.
@@ -26,7 +26,7 @@ export function asyncXor(
   checkInt('offset', offset, 0);
   checkInt('len', len, 0);
   checkArray('srcs', srcs, 0);
-  checkInt('srcCnt', srcCnt, 2, Math.min(srcs.length, MAX_XOR_SRCS));
+  checkSrcCnt(srcCnt, srcs.length);
   const d = blockView('dest', dest, offset, len);
   if (drop && srcs[0] !== dest) throw new ArgumentError('srcs[0]', 'must be dest with XOR_DROP_DST');
   const views = [];
