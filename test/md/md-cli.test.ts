@@ -6,6 +6,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import type { MdMismatch } from '../../src/commands/md-check.js';
 import { dataChunksPerStripe, type MdGeometry, stripeMap } from '../../src/core/md/layout.js';
 import { submitStripeRebuild } from '../../src/core/md/stripe-ops.js';
 import { asyncTxIssuePendingAll, dmaWaitForAsyncTx } from '../../src/index.js';
@@ -172,15 +173,7 @@ describe('raidtx md (spawned) on kernel-made arrays', function () {
         if (qSlot >= 0) flip(qSlot, off(qSlot) + sQ * C + 200);
         const r = await md(['--json', 'md', 'check', ...copies]);
         expect(r.code, r.stderr).to.equal(1);
-        const mm = r.json.mismatches as {
-          stripe: number;
-          arrayOffset: number;
-          memberOffset: number;
-          length: number;
-          p: boolean;
-          q: boolean;
-          suspect: { role: string; slot?: number; path?: string };
-        }[];
+        const mm = r.json.mismatches as MdMismatch[];
         const d = mm.find((x) => x.stripe === sData)!;
         expect(d, JSON.stringify(mm)).to.not.equal(undefined);
         expect(d.memberOffset).to.equal(off(dSlot) + sData * C + 4096);
