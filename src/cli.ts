@@ -1,5 +1,6 @@
-// The raidtx command line: registers the commands, parses global options, and is the one place
-// where errors become exit codes (0 done, 1 mismatch, 2 usage, 3 I/O, 130 interrupted).
+// The raidtx command line: registers the commands, parses global options, runs every command body
+// through one invoke, and is the one place where results are printed and errors become exit codes
+// (0 done, 1 mismatch, 2 usage, 3 I/O, 130 interrupted, 141 stdout closed early).
 
 import { Command, CommanderError, Option } from 'commander';
 import { defineBench } from './commands/bench.js';
@@ -8,7 +9,7 @@ import { defineInfo } from './commands/info.js';
 import { type CommandResult, type Invoke, parseGlobals } from './commands/lib/context.js';
 import { makeUi } from './commands/lib/ui.js';
 import { packageVersion } from './commands/lib/version.js';
-import { defineMd } from './commands/md.js';
+import { defineMd } from './commands/md/index.js';
 import { defineMemcpy } from './commands/memcpy.js';
 import { defineMemset } from './commands/memset.js';
 import { definePq } from './commands/pq.js';
@@ -17,9 +18,13 @@ import { defineRecover2Data } from './commands/recover-2data.js';
 import { defineRecoverDatap } from './commands/recover-datap.js';
 import { defineXor } from './commands/xor.js';
 import { defineXorVal } from './commands/xor-val.js';
-import { RaidtxError } from './core/errors.js';
+import { setEngine } from './core/engine.js';
+import { RaidtxError, UsageError } from './core/errors.js';
+import { FieldError } from './core/field-error.js';
 import { removeTemporariesSync } from './core/io/output.js';
-import { setEngine } from './index.js';
+
+/** Exit code of a run whose stdout reader went away (`| head`), as a process killed by SIGPIPE. */
+const EXIT_PIPE = 141;
 
 function buildProgram(invoke: Invoke): Command {
   const program = new Command('raidtx')
@@ -69,6 +74,40 @@ function configure(cmd: Command, write: (s: string) => void): void {
   for (const sub of cmd.commands) configure(sub, write);
 }
 
+/**
+ * The command a command line names ("pq", "md export"), found as commander would find it: options
+ * are skipped with their values, so `--engine native pq` names pq.
+ */
+function commandNameOf(program: Command, args: string[]): string {
+  const names: string[] = [];
+  let cmd = program;
+  const options = (c: Command): Option[] => {
+    const all: Option[] = [];
+    for (let p: Command | null = c; p; p = p.parent) all.push(...p.options);
+    return all;
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') break;
+    if (a.startsWith('-')) {
+      const opt = options(cmd).find((o) => o.long === a || o.short === a);
+      if (opt && (opt.required || opt.optional)) i++;
+      continue;
+    }
+    const sub = cmd.commands.find((c) => c.name() === a || c.aliases().includes(a));
+    if (!sub) break;
+    names.push(sub.name());
+    cmd = sub;
+  }
+  return names.join(' ');
+}
+
+/** How the command line names a core input field: its option. */
+function optionName(field: string): string {
+  if (field === 'output') return '-o';
+  return `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
 function jsonError(command: string, code: number, message: string): string {
   return `${JSON.stringify({ command, ok: false, error: { exitCode: code, message } })}\n`;
 }
@@ -80,7 +119,6 @@ function jsonError(command: string, code: number, message: string): string {
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const wantsJson = argv.slice(2).includes('--json');
-  let commandName = argv.slice(2).find((a) => !a.startsWith('-')) ?? '';
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => {
     if (controller.signal.aborted) {
@@ -90,19 +128,32 @@ export async function main(argv: string[]): Promise<number> {
     }
     controller.abort(signal);
   };
+  // A reader that goes away (`| head`) is no error of ours: stop quietly, like GNU tools.
+  let stdoutGone = false;
+  const onStdoutError = (err: NodeJS.ErrnoException): void => {
+    if (err.code !== 'EPIPE') return;
+    stdoutGone = true;
+    if (!controller.signal.aborted) controller.abort('EPIPE');
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.stdout.on('error', onStdoutError);
 
-  const print = (r: CommandResult, json: boolean): void => {
-    process.stdout.write(json ? `${JSON.stringify(r.json)}\n` : `${r.human}\n`);
-  };
-  const invoke: Invoke = async (cmd, body) => {
-    commandName = cmd.name();
+  const invoke: Invoke = async (cmd, body, how = {}) => {
     const opts = parseGlobals(cmd.optsWithGlobals());
+    if (how.stdoutData && opts.json)
+      throw new UsageError(
+        `${commandNameOf(program, argv.slice(2))}: --json cannot be combined with -o - (stdout carries ${how.stdoutData})`,
+      );
     setEngine(opts.engine);
-    const result = await body({ opts, signal: controller.signal, ui: makeUi(opts) });
-    print(result, opts.json);
+    const ui = makeUi(how.stdoutData ? { json: false, quiet: opts.quiet } : opts);
+    const result: CommandResult = await body({ opts, signal: controller.signal, ui });
     exitCode = result.exitCode;
+    if (how.stdoutData) {
+      if (!opts.quiet) process.stderr.write(`${result.human}\n`);
+    } else if (!stdoutGone) {
+      process.stdout.write(opts.json ? `${JSON.stringify(result.json)}\n` : `${result.human}\n`);
+    }
   };
 
   const program = buildProgram(invoke);
@@ -110,12 +161,13 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await program.parseAsync(argv);
   } catch (err) {
-    exitCode = report(err, wantsJson, commandName);
+    exitCode = stdoutGone ? EXIT_PIPE : report(err, wantsJson, commandNameOf(program, argv.slice(2)));
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  return exitCode;
+  // The stdout listener stays: writes still in flight may fail with EPIPE after this.
+  return stdoutGone ? EXIT_PIPE : exitCode;
 }
 
 /** Prints an error (stderr, and a JSON object with --json) and returns its exit code. */
@@ -128,9 +180,10 @@ function report(err: unknown, json: boolean, command: string): number {
     return 2;
   }
   if (err instanceof RaidtxError) {
-    process.stderr.write(`raidtx: ${err.message}\n`);
+    const message = err instanceof FieldError ? err.render(optionName) : err.message;
+    process.stderr.write(`raidtx: ${message}\n`);
     if (process.env.RAIDTX_DEBUG === '1' && err.stack) process.stderr.write(`${err.stack}\n`);
-    if (json) process.stdout.write(jsonError(command, err.exitCode, err.message));
+    if (json) process.stdout.write(jsonError(command, err.exitCode, message));
     return err.exitCode;
   }
   const message = err instanceof Error ? err.message : String(err);

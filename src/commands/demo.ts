@@ -8,7 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { RaidtxError } from '../core/errors.js';
+import { parseMemberSpec } from '../core/io/member.js';
 import { formatSize } from '../core/io/size.js';
+import { pqMembers } from '../core/jobs/pq.js';
+import { pqValMembers } from '../core/jobs/pq-val.js';
+import { recover2Data } from '../core/jobs/recover.js';
+import type { JobOptions } from '../core/jobs/run.js';
 import { activeEngine, kernelName } from '../index.js';
 import {
   type CommandResult,
@@ -17,11 +22,7 @@ import {
   DEFAULT_GRANULARITY,
   type Invoke,
 } from './lib/context.js';
-import { gbps, round } from './lib/pipeline.js';
-import { quietUi } from './lib/ui.js';
-import { runPq } from './pq.js';
-import { runPqVal } from './pq-val.js';
-import { runRecover2Data } from './recover-2data.js';
+import { gbps, round } from './lib/render.js';
 
 const MEMBERS = 6;
 const BYTES = 4 * 1024 * 1024;
@@ -43,26 +44,19 @@ const sha256 = async (path: string): Promise<string> =>
 
 export async function runDemo(ctx: Context): Promise<CommandResult> {
   const dir = await mkdtemp(join(tmpdir(), 'raidtx-demo-'));
-  // The steps run with default ranges whatever global options were given.
-  const inner: Context = {
+  // The steps run with default ranges and no progress display, whatever global options were given.
+  const inner: JobOptions = {
+    offset: 0,
+    length: null,
+    pad: false,
+    step: DEFAULT_CHUNK,
+    force: ctx.opts.force,
     signal: ctx.signal,
-    ui: quietUi(),
-    opts: {
-      ...ctx.opts,
-      json: false,
-      quiet: true,
-      offset: 0,
-      length: null,
-      pad: false,
-      chunk: DEFAULT_CHUNK,
-      granularity: DEFAULT_GRANULARITY,
-    },
   };
   const steps: { step: string; seconds: number; GBps: number }[] = [];
-  const step = async (name: string, body: () => Promise<CommandResult>): Promise<CommandResult> => {
+  const step = async <T extends { seconds: number }>(name: string, body: () => Promise<T>): Promise<T> => {
     const r = await body();
-    const seconds = Number(r.json.seconds ?? 0);
-    steps.push({ step: name, seconds: round(seconds), GBps: gbps(MEMBERS * BYTES, seconds) });
+    steps.push({ step: name, seconds: round(r.seconds), GBps: gbps(MEMBERS * BYTES, r.seconds) });
     return r;
   };
   try {
@@ -76,17 +70,18 @@ export async function runDemo(ctx: Context): Promise<CommandResult> {
       await writeFile(path, buf);
       sums.push(createHash('sha256').update(buf).digest('hex'));
     }
-    await step('pq', () => runPq({ data, p, q, verify: false }, inner));
-    const t0 = performance.now();
-    const val = await runPqVal({ data, p, q }, inner);
-    const valSeconds = (performance.now() - t0) / 1000;
-    steps.push({ step: 'pq-val', seconds: round(valSeconds), GBps: gbps(MEMBERS * BYTES, valSeconds) });
-    if (val.exitCode !== 0) throw new RaidtxError('demo: pq-val found a mismatch right after pq', 3);
+    const spec = (path: string) => parseMemberSpec(path, { missing: true });
+    await step('pq', () => pqMembers({ data: data.map(spec), p, q, verify: false }, inner));
+    const val = await step('pq-val', () =>
+      pqValMembers({ data: data.map(spec), p: spec(p), q: spec(q), granularity: DEFAULT_GRANULARITY }, inner),
+    );
+    if (val.mismatches.length > 0) throw new RaidtxError('demo: pq-val found a mismatch right after pq', 3);
     for (const i of LOST) await unlink(data[i]!);
     const rebuilt = LOST.map((i) => join(dir, `disk${i}.rebuilt.img`));
-    const members = data.map((path, i) => ((LOST as readonly number[]).includes(i) ? 'missing' : path));
+    const members = data.map((path, i) => spec((LOST as readonly number[]).includes(i) ? 'missing' : path));
+    const outputs = rebuilt as [string, string];
     await step('recover-2data', () =>
-      runRecover2Data({ data: members, p, q, outputs: rebuilt, outP: null, verify: false }, inner),
+      recover2Data({ data: members, p: spec(p), q: spec(q), outputs, verify: false }, inner),
     );
     const verified = await Promise.all(
       rebuilt.map(async (path, k) => (await sha256(path)) === sums[LOST[k]!]),

@@ -44,6 +44,13 @@ export class IoError extends RaidtxError {
   }
 }
 
+/** An async_tx chain did not complete (a failed descriptor or its dependency); exit 3. */
+export class OperationError extends RaidtxError {
+  constructor(message: string) {
+    super(message, 3);
+  }
+}
+
 /** A requested engine or kernel is not available here (exit 2). */
 export class EngineError extends RaidtxError {
   constructor(message: string) {

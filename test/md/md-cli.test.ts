@@ -6,7 +6,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import type { MdMismatch } from '../../src/commands/md-check.js';
+import type { MdMismatch } from '../../src/core/md/check.js';
 import { dataChunksPerStripe, type MdGeometry, stripeMap } from '../../src/core/md/layout.js';
 import { submitStripeRebuild } from '../../src/core/md/stripe-ops.js';
 import { asyncTxIssuePendingAll, dmaWaitForAsyncTx } from '../../src/index.js';

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { type EngineMode, parseEngineMode } from '../../core/engine.js';
 import { UsageError } from '../../core/errors.js';
 import { parsePositiveSize, parseSize } from '../../core/io/size.js';
+import type { JobOptions } from '../../core/jobs/run.js';
 import type { Ui } from './ui.js';
 
 export interface GlobalOptions {
@@ -40,8 +41,17 @@ export interface CommandResult {
   human: string;
 }
 
+export interface InvokeOptions {
+  /** what stdout carries instead of the summary (`-o -`): the summary goes to stderr, --json is refused */
+  stdoutData?: string | undefined;
+}
+
 /** Runs a command body inside the CLI's context: engine choice, error mapping, printing. */
-export type Invoke = (cmd: Command, body: (ctx: Context) => Promise<CommandResult>) => Promise<void>;
+export type Invoke = (
+  cmd: Command,
+  body: (ctx: Context) => Promise<CommandResult>,
+  how?: InvokeOptions,
+) => Promise<void>;
 
 export const DEFAULT_CHUNK = 1024 * 1024;
 export const DEFAULT_GRANULARITY = 4096;
@@ -77,4 +87,18 @@ export function parseGlobals(raw: Record<string, unknown>): GlobalOptions {
 /** Collects a repeatable option into an array (`-o A -o B`). */
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
+}
+
+/** The core's job options from the global options (step = --chunk, bytes per member per step). */
+export function jobOptions(ctx: Context, step = ctx.opts.chunk): JobOptions {
+  const { offset, length, pad, force } = ctx.opts;
+  return {
+    offset,
+    length,
+    pad,
+    force,
+    step,
+    signal: ctx.signal,
+    progress: (label) => ctx.ui.progress(label),
+  };
 }

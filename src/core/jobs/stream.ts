@@ -3,9 +3,9 @@
 // writes the results. Two buffer sets alternate, so the reads of step k+1 overlap the compute and
 // writes of step k. Memory: slots x chunk x 2, whatever the member sizes.
 
-import { InterruptedError } from './errors.js';
-import { type InputMember, readMember } from './io/members.js';
-import type { OutputSink } from './io/output.js';
+import { InterruptedError } from '../errors.js';
+import { type InputMember, readMember } from '../io/members.js';
+import type { OutputSink } from '../io/output.js';
 
 export interface StreamJob {
   /** buffers per set; slot numbers index into the `bufs` given to `compute` */

@@ -1,0 +1,38 @@
+// Argument rules several commands share: member lists and their counts.
+
+import { UsageError } from '../../core/errors.js';
+import { type MemberSpec, parseMemberSpec, type SpecRules } from '../../core/io/member.js';
+
+export function parseSpecs(specs: string[], rules: SpecRules): MemberSpec[] {
+  return specs.map((s) => parseMemberSpec(s, rules));
+}
+
+/** 2 <= n <= 253 data members (disks = n + 2 <= 255). */
+export function checkDataCount(command: string, n: number): void {
+  if (n < 2 || n > 253) throw new UsageError(`${command}: needs 2 to 253 DATA members, got ${n}`);
+}
+
+/** The data list of a recover command: exactly `want` members are `missing`. */
+export function parseRecoverData(command: string, data: string[], want: 1 | 2): MemberSpec[] {
+  checkDataCount(command, data.length);
+  const specs = parseSpecs(data, { missing: true, zero: true });
+  const missing = specs.filter((s) => s.kind === 'missing').length;
+  if (missing !== want) {
+    const other =
+      want === 2 && missing === 1
+        ? ' (use recover-datap for one)'
+        : want === 1 && missing === 2
+          ? ' (use recover-2data for two)'
+          : '';
+    throw new UsageError(
+      `${command}: exactly ${want === 1 ? 'one DATA member' : 'two DATA members'} must be \`missing\`, got ${missing}${other}`,
+    );
+  }
+  return specs;
+}
+
+/** Exactly one parity member, a file or device. */
+export function parityMember(command: string, flag: string, path: string | null): MemberSpec {
+  if (path === null) throw new UsageError(`${command}: missing ${flag}`);
+  return parseMemberSpec(path, {});
+}

@@ -1,0 +1,39 @@
+// raidtx md examine MEMBER...: every member's superblock, the array they agree on, missing slots and
+// stale members. Disagreeing members (other arrays, one slot twice, bad checksums) are refused (exit 2).
+
+import type { Command } from 'commander';
+import { formatSize } from '../../core/io/size.js';
+import { examineArray } from '../../core/md/examine.js';
+import type { Invoke } from '../lib/context.js';
+import { listOf } from '../lib/render.js';
+import { geometryOptions, parseMdInput, withArray } from './options.js';
+
+export function defineMdExamine(md: Command, invoke: Invoke): void {
+  geometryOptions(
+    md
+      .command('examine')
+      .description("each member's md superblock, the array they agree on, missing slots and stale members")
+      .argument('<members...>', 'member images or devices (any order), PATH or PATH@OFFSET'),
+  ).action((members: string[], _o: unknown, cmd: Command) =>
+    invoke(cmd, (ctx) =>
+      withArray(parseMdInput(members, cmd.optsWithGlobals()), ctx, async (a) => {
+        const r = examineArray(a);
+        const g = r.array;
+        const lines = [
+          `array ${g.uuid ?? '(no superblock)'}${g.name ? ` '${g.name}'` : ''}: RAID${g.level} ${g.layout}, chunk ${formatSize(g.chunk)}, ${g.raidDisks} members, metadata ${g.metadata ?? 'none'}, ${formatSize(g.arrayBytes)}`,
+          ...r.members.map(
+            (m) =>
+              `  slot ${m.slot ?? '-'}  ${m.path}  ${m.state}  data at ${m.dataOffset}, ${formatSize(m.dataSize)}` +
+              (m.events !== null ? `, events ${m.events}, updated ${m.updateTime}` : ''),
+          ),
+        ];
+        if (r.missingSlots.length) lines.push(`missing slots: ${listOf(r.missingSlots)}`);
+        if (r.stale.length)
+          lines.push(
+            `stale (left out unless --include-stale): ${r.stale.map((s) => `'${s.path}' (events ${s.events})`).join(', ')}`,
+          );
+        return { exitCode: 0, json: { command: 'md examine', ok: true, ...r }, human: lines.join('\n') };
+      }),
+    ),
+  );
+}

@@ -1,0 +1,16 @@
+// raidtx md ...: the md command group (examine, check, rebuild, export).
+
+import type { Command } from 'commander';
+import type { Invoke } from '../lib/context.js';
+import { defineMdCheck } from './check.js';
+import { defineMdExamine } from './examine.js';
+import { defineMdExport } from './export.js';
+import { defineMdRebuild } from './rebuild.js';
+
+/** Registers `raidtx md` and its subcommands. */
+export function defineMd(program: Command, invoke: Invoke): void {
+  const md = program
+    .command('md')
+    .description('Linux md RAID5/6 arrays from member images or disks: examine, check, rebuild, export');
+  for (const define of [defineMdExamine, defineMdCheck, defineMdRebuild, defineMdExport]) define(md, invoke);
+}

@@ -1,0 +1,82 @@
+// What the md commands share on the command line: geometry options for members without superblocks,
+// staleness, the step, the array range, and opening/closing the array around a command body.
+
+import { type Command, Option } from 'commander';
+import { UsageError } from '../../core/errors.js';
+import { parsePositiveSize, parseSize } from '../../core/io/size.js';
+import {
+  type AssembleOptions,
+  assembleArray,
+  closeArray,
+  type ExplicitGeometry,
+  type MdArray,
+} from '../../core/md/array.js';
+import { type ArrayRange, arrayRange } from '../../core/md/range.js';
+import { parseSpecs } from '../lib/args.js';
+import type { CommandResult, Context } from '../lib/context.js';
+
+/** Options every md subcommand takes (geometry for members without superblocks, staleness, step). */
+export function geometryOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--level <n>', 'without superblocks: RAID level (5 or 6)'))
+    .addOption(new Option('--layout <name>', 'without superblocks: md layout name (e.g. left-symmetric)'))
+    .addOption(new Option('--raid-disks <n>', 'without superblocks: number of members'))
+    .addOption(new Option('--data-offset <size>', 'without superblocks: where data starts on each member'))
+    .option('--include-stale', 'use members whose events count lags the others')
+    .option('--step <size>', 'bytes per member per step (default 4M, whole chunks)');
+}
+
+export interface MdInput {
+  members: string[];
+  explicit: ExplicitGeometry;
+  includeStale: boolean;
+  step: number | null;
+}
+
+/**
+ * Reads the md options. The global `--chunk` is the md chunk size here (explicit geometry), and
+ * `--length` with `--from` are array coordinates.
+ */
+export function parseMdInput(members: string[], o: Record<string, unknown>): MdInput {
+  const int = (name: string, v: unknown): number | undefined => {
+    if (v === undefined) return undefined;
+    if (!/^[0-9]+$/.test(String(v))) throw new UsageError(`--${name}: want an integer, got '${String(v)}'`);
+    return Number(v);
+  };
+  const explicit: ExplicitGeometry = {};
+  const level = int('level', o.level);
+  if (level !== undefined) explicit.level = level;
+  if (o.layout !== undefined) explicit.layout = String(o.layout);
+  const disks = int('raid-disks', o.raidDisks);
+  if (disks !== undefined) explicit.raidDisks = disks;
+  if (o.chunk !== undefined) explicit.chunk = parsePositiveSize(String(o.chunk), '--chunk');
+  if (o.dataOffset !== undefined) explicit.dataOffset = parseSize(String(o.dataOffset), '--data-offset');
+  if (members.length === 0) throw new UsageError('md: give the members');
+  const step = o.step === undefined ? null : parsePositiveSize(String(o.step), '--step');
+  if (step !== null && step > 1024 ** 3) throw new UsageError('--step: at most 1G per member');
+  return { members, explicit, includeStale: Boolean(o.includeStale), step };
+}
+
+/** Opens the array (members read-only), runs `body`, and closes the members whatever happens. */
+export async function withArray(
+  input: MdInput,
+  ctx: Context,
+  body: (a: MdArray) => Promise<CommandResult>,
+): Promise<CommandResult> {
+  const opts: AssembleOptions = {
+    explicit: input.explicit,
+    includeStale: input.includeStale,
+    offset: ctx.opts.offset,
+  };
+  const a = await assembleArray(parseSpecs(input.members, { missing: true }), opts);
+  try {
+    return await body(a);
+  } finally {
+    await closeArray(a);
+  }
+}
+
+/** The array range of `--from` and the global `--length` (array coordinates). */
+export function rangeOption(a: MdArray, from: unknown, ctx: Context): ArrayRange {
+  return arrayRange(a, from === undefined ? null : parseSize(String(from), '--from'), ctx.opts.length);
+}

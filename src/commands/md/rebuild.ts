@@ -1,0 +1,52 @@
+// raidtx md rebuild MEMBER... -o SLOT=PATH...: rebuilds missing members of an md RAID5/6 array as
+// whole member images: the data area at its data offset and (unless --data-only) a superblock for
+// the slot made from a peer's, that mdadm --examine accepts. Outputs are atomic.
+
+import type { Command } from 'commander';
+import { UsageError } from '../../core/errors.js';
+import { type RebuildTarget, rebuildMembers } from '../../core/md/rebuild.js';
+import { collect, type Invoke, jobOptions } from '../lib/context.js';
+import { generated } from '../lib/render.js';
+import { geometryOptions, parseMdInput, withArray } from './options.js';
+
+export function defineMdRebuild(md: Command, invoke: Invoke): void {
+  geometryOptions(
+    md
+      .command('rebuild')
+      .description('rebuild missing members as whole member images (data area and superblock)')
+      .argument(
+        '<members...>',
+        'the remaining members (any order with superblocks; else slot order with `missing`)',
+      )
+      .option('-o, --output <slot=path>', 'rebuild slot SLOT into PATH (repeatable)', collect)
+      .option('--data-only', 'write only the data area (no superblock)'),
+  ).action((members: string[], o: Record<string, unknown>, cmd: Command) =>
+    invoke(cmd, (ctx) => {
+      const input = parseMdInput(members, cmd.optsWithGlobals());
+      const targets = parseTargets((o.output as string[] | undefined) ?? []);
+      return withArray(input, ctx, async (a) => {
+        const r = await rebuildMembers(a, targets, Boolean(o.dataOnly), input.step, jobOptions(ctx));
+        const what = targets
+          .map((t, i) => `slot ${t.slot} -> '${t.path}'${r.withSuperblock[i] ? ' (with superblock)' : ''}`)
+          .join(', ');
+        const res = generated('md rebuild', 'pq', `rebuilt ${what}`, r, a.geometry.raidDisks);
+        Object.assign(res.json, { slots: r.slots, imageBytes: r.imageBytes, dataOffset: r.dataOffset });
+        return res;
+      });
+    }),
+  );
+}
+
+function parseTargets(outputs: string[]): RebuildTarget[] {
+  if (outputs.length === 0) throw new UsageError('md rebuild: give -o SLOT=PATH for each member to rebuild');
+  return outputs.map((text) => {
+    const m = /^([0-9]+)=(.+)$/.exec(text);
+    if (!m) throw new UsageError(`md rebuild: -o '${text}': want SLOT=PATH`);
+    if (m[2] === '-')
+      throw new UsageError(`md rebuild: -o '${text}': a member image cannot go to stdout; give a file`);
+    const slot = Number(m[1]);
+    if (!Number.isSafeInteger(slot))
+      throw new UsageError(`md rebuild: -o '${text}': slot ${m[1]} is too large`);
+    return { slot, path: m[2]!, text };
+  });
+}

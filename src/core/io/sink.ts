@@ -1,0 +1,41 @@
+// Where a job's results go: a file, a device or a pipe, written at positions relative to the
+// output's own start.
+
+import type { FileHandle } from 'node:fs/promises';
+import { IoError } from '../errors.js';
+import { describeError } from './members.js';
+
+export interface OutputSink {
+  label: string;
+  write(buf: Uint8Array, len: number, pos: number): Promise<void>;
+  /** makes [from, to) read as zeros without writing them (a hole), where the output can */
+  zero?(from: number, to: number): Promise<void>;
+  /**
+   * Makes the result durable without publishing it (fsync; a temporary stays a temporary), so that
+   * a command with several outputs publishes none of them when flushing any one fails.
+   */
+  flush?(): Promise<void>;
+  /** makes the result durable and visible (rename for temporaries) */
+  commit(): Promise<void>;
+  /** forgets the result: removes a temporary, leaves an existing output as it was */
+  abort(): Promise<void>;
+}
+
+/** Writes all of buf[0..len) at `start + pos`; an error names the output and the offset. */
+export function fileWriter(label: string, handle: FileHandle, start: number) {
+  return async (buf: Uint8Array, len: number, pos: number): Promise<void> => {
+    let done = 0;
+    while (done < len) {
+      try {
+        const { bytesWritten } = await handle.write(buf, done, len - done, start + pos + done);
+        done += bytesWritten;
+      } catch (err) {
+        throw new IoError(
+          `output '${label}': write error at offset ${pos + done}: ${describeError(err)}`,
+          label,
+          pos + done,
+        );
+      }
+    }
+  };
+}

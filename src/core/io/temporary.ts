@@ -1,0 +1,116 @@
+// Atomic whole-file outputs: written to `.<name>.raidtx-tmp-<pid>-<8 hex>` in the output's folder,
+// flushed, and renamed into place only on success. Temporaries of this process are tracked so that
+// a second interrupt can still remove them synchronously, and those left by killed runs are removed.
+
+import { randomBytes } from 'node:crypto';
+import { constants, unlinkSync } from 'node:fs';
+import { type FileHandle, open, readdir, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { IoError, UsageError } from '../errors.js';
+import { describeError } from './members.js';
+import { fileWriter, type OutputSink } from './sink.js';
+
+const temporaries = new Set<string>();
+
+export function removeTemporariesSync(): void {
+  for (const path of temporaries) {
+    try {
+      unlinkSync(path);
+    } catch {
+      // already gone
+    }
+  }
+  temporaries.clear();
+}
+
+// `.<name>.raidtx-tmp-<pid>-<8 hex>`: the temporary of output <name> written by process <pid>.
+const TEMPORARY = /^\.(.+)\.raidtx-tmp-(\d+)-[0-9a-f]{8}$/;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporaries of output `name` in `dir` that runs killed outright (SIGKILL, a crash)
+ * left behind: those whose process no longer exists. A live run's temporary is left alone.
+ */
+async function removeStaleTemporaries(dir: string, name: string): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const m = TEMPORARY.exec(entry);
+    if (!m || m[1] !== name || processAlive(Number(m[2]))) continue;
+    await unlink(join(dir, entry)).catch(() => undefined);
+  }
+}
+
+/**
+ * Opens a temporary for the regular file `target` (which may not exist yet), created with `mode`
+ * (`chmod` again when replacing an existing file, so the umask does not narrow it).
+ */
+export async function openTemporary(
+  label: string,
+  target: string,
+  mode: number,
+  replacing: boolean,
+): Promise<OutputSink> {
+  const dir = dirname(target);
+  await removeStaleTemporaries(dir, basename(target));
+  const tmp = join(dir, `.${basename(target)}.raidtx-tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  let handle: FileHandle;
+  try {
+    handle = await open(tmp, 'wx', mode);
+  } catch (err) {
+    throw new UsageError(`output '${label}': cannot create a temporary in '${dir}': ${describeError(err)}`);
+  }
+  temporaries.add(tmp);
+  if (replacing) await handle.chmod(mode).catch(() => undefined);
+  let closed = false;
+  const flush = async (): Promise<void> => {
+    if (closed) return;
+    try {
+      await handle.sync();
+      await handle.close();
+      closed = true;
+    } catch (err) {
+      throw new IoError(`output '${label}': could not flush: ${describeError(err)}`, label);
+    }
+  };
+  return {
+    label,
+    write: fileWriter(label, handle, 0),
+    // A fresh file reads as zeros wherever nothing was written: extending it leaves a hole.
+    async zero(_from, to) {
+      if ((await handle.stat()).size < to) await handle.truncate(to);
+    },
+    flush,
+    async commit() {
+      await flush();
+      try {
+        await rename(tmp, target);
+        temporaries.delete(tmp);
+      } catch (err) {
+        throw new IoError(`output '${label}': could not commit: ${describeError(err)}`, label);
+      }
+      // Make the rename itself durable.
+      const dh = await open(dir, constants.O_RDONLY).catch(() => null);
+      await dh?.sync().catch(() => undefined);
+      await dh?.close().catch(() => undefined);
+    },
+    async abort() {
+      if (!closed) await handle.close().catch(() => undefined);
+      closed = true;
+      await unlink(tmp).catch(() => undefined);
+      temporaries.delete(tmp);
+    },
+  };
+}

@@ -1,0 +1,44 @@
+// What `md examine` reports about an assembled array: the array the members agree on, each member's
+// superblock and part in it, missing slots and stale members.
+
+import type { MdArray } from './array.js';
+import { layoutName } from './layout.js';
+
+export function examineArray(a: MdArray) {
+  const g = a.geometry;
+  const members = a.members
+    .filter((m) => m.input.handle)
+    .map((m) => ({
+      path: m.label,
+      slot: m.slot,
+      state: m.excluded ?? (m.sb ? m.sb.memberState : 'active'),
+      dataOffset: m.dataOffset,
+      dataSize: m.sb ? m.sb.dataSize : a.memberDataSize,
+      events: m.sb ? m.sb.events : null,
+      metadata: m.sb ? m.sb.metadata : null,
+      checksumOk: m.sb ? m.sb.checksumOk : null,
+      updateTime: m.sb ? new Date(m.sb.updateTime * 1000).toISOString() : null,
+      arrayState: m.sb ? m.sb.arrayState : null,
+      deviceUuid: m.sb ? m.sb.deviceUuid : null,
+    }));
+  return {
+    array: {
+      uuid: a.uuid,
+      name: a.name,
+      level: g.level,
+      layout: layoutName(g.level, g.layout),
+      layoutNumber: g.layout,
+      chunk: g.chunk,
+      raidDisks: g.raidDisks,
+      metadata: a.metadata,
+      memberDataSize: a.memberDataSize,
+      arrayBytes: a.arrayBytes,
+      stripes: a.stripes,
+    },
+    members,
+    missingSlots: a.missingSlots,
+    stale: a.stale.map((m) => ({ path: m.label, slot: m.slot, events: m.events })),
+  };
+}
+
+export type MdExamineReport = ReturnType<typeof examineArray>;

@@ -1,0 +1,138 @@
+// Rebuilding missing members of an md array as whole member images: the data area at the data
+// offset of the member whose superblock the image copies, that superblock made over for the slot,
+// and holes (not written zeros) everywhere else.
+
+import { FieldError } from '../field-error.js';
+import type { OutputSink } from '../io/output.js';
+import { openOutputs } from '../io/output.js';
+import { awaitChain } from '../jobs/chain.js';
+import { type JobOptions, runJob } from '../jobs/run.js';
+import { type MdArray, requireRecoverable } from './array.js';
+import { arrayInputs, presentReads, stepBytes } from './range.js';
+import { submitStripeRebuild } from './stripe-ops.js';
+import { type RebuiltSuperblock, rebuildSuperblock } from './superblock.js';
+
+export interface RebuildTarget {
+  slot: number;
+  path: string;
+  /** how the caller spelled it, for messages */
+  text: string;
+}
+
+export interface MdRebuildResult {
+  slots: number[];
+  /** which targets got a superblock */
+  withSuperblock: boolean[];
+  /** bytes of each member's data area rebuilt */
+  bytes: number;
+  /** size of each image */
+  imageBytes: number;
+  /** where the data area starts in each image */
+  dataOffset: number;
+  seconds: number;
+}
+
+/** Refuses targets that name no missing slot (or one slot twice). */
+function checkTargets(a: MdArray, targets: RebuildTarget[]): void {
+  const n = a.geometry.raidDisks;
+  const seen = new Set<number>();
+  for (const t of targets) {
+    if (t.slot >= n) {
+      throw new FieldError(
+        'output',
+        (f) => `md rebuild: ${f} '${t.text}': slot ${t.slot} is outside 0..${n - 1}`,
+      );
+    }
+    const present = a.bySlot[t.slot];
+    if (present) {
+      throw new FieldError(
+        'output',
+        () =>
+          `md rebuild: slot ${t.slot} is present ('${present.label}'); leave that member out to rebuild it`,
+      );
+    }
+    if (seen.has(t.slot)) throw new FieldError('output', () => `md rebuild: slot ${t.slot} given twice`);
+    seen.add(t.slot);
+  }
+}
+
+/**
+ * Rebuilds the members of `targets` (missing slots) into whole member images; with `dataOnly`, no
+ * superblock is written (the image still has the data area at its data offset).
+ */
+export async function rebuildMembers(
+  a: MdArray,
+  targets: RebuildTarget[],
+  dataOnly: boolean,
+  step: number | null,
+  opts: JobOptions,
+): Promise<MdRebuildResult> {
+  requireRecoverable(a, 'rebuild');
+  checkTargets(a, targets);
+  const g = a.geometry;
+  const C = g.chunk;
+  // The image copies the freshest member's superblock, so it takes that member's data offset too.
+  const peerMember = a.peer ? (a.members.find((m) => m.sb === a.peer) ?? null) : null;
+  const dataOffset = (peerMember ?? a.bySlot.find((m) => m) ?? a.members[0]!).dataOffset;
+  const dataBytes = a.stripes * C;
+  const dataEnd = dataOffset + dataBytes;
+  const imageBytes = Math.max(peerMember ? peerMember.input.available : dataEnd, dataEnd);
+  const supers: (RebuiltSuperblock | null)[] = targets.map((t) =>
+    a.peer && !dataOnly ? rebuildSuperblock(a.peer, t.slot) : null,
+  );
+  const outs = await openOutputs(
+    targets.map((t) => t.path),
+    arrayInputs(a),
+    { force: opts.force, length: imageBytes },
+  );
+  let streaming = false;
+  try {
+    // Metadata first: the image's size (holes outside the data area), bad-block logs, superblocks.
+    for (const [i, out] of outs.entries()) {
+      await zeroRange(out, 0, dataOffset);
+      await zeroRange(out, dataEnd, imageBytes);
+      const sb = supers[i];
+      if (!sb) continue;
+      for (const f of sb.fills) await out.write(Buffer.alloc(f.length, f.value), f.length, f.offset);
+      await out.write(sb.bytes, sb.bytes.length, sb.offset);
+    }
+    const atData = (out: OutputSink): OutputSink => ({
+      ...out,
+      write: (buf, len, pos) => out.write(buf, len, dataOffset + pos),
+    });
+    streaming = true; // runJob commits or aborts the outputs from here on
+    const seconds = await runJob('md rebuild', opts, [], outs, dataBytes, {
+      chunk: stepBytes(a, step),
+      slots: g.raidDisks,
+      reads: presentReads(a, 0),
+      writes: targets.map((t, i) => ({ slot: t.slot, out: atData(outs[i]!) })),
+      async compute(bufs, len, pos) {
+        const txs = [];
+        for (let i = 0; i < len / C; i++) {
+          const chunks = bufs.map((b) => b!.subarray(i * C, (i + 1) * C));
+          txs.push(submitStripeRebuild(g, pos / C + i, chunks, a.missingSlots, C, true).tx);
+        }
+        await awaitChain(txs, 'md rebuild');
+      },
+    });
+    return {
+      slots: targets.map((t) => t.slot),
+      withSuperblock: supers.map((s) => s !== null),
+      bytes: dataBytes,
+      imageBytes,
+      dataOffset,
+      seconds,
+    };
+  } finally {
+    if (!streaming) await Promise.all(outs.map((o) => o.abort()));
+  }
+}
+
+const ZEROS = Buffer.alloc(1 << 20);
+
+/** Zeros in [from, to): a hole where the output can make one, else written zeros. */
+async function zeroRange(out: OutputSink, from: number, to: number): Promise<void> {
+  if (to <= from) return;
+  if (out.zero) return out.zero(from, to);
+  for (let p = from; p < to; p += ZEROS.length) await out.write(ZEROS, Math.min(ZEROS.length, to - p), p);
+}
