@@ -5,7 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { cleanupTmp, raidtx, randomBuffers, refPQ, sha256, tmp } from '../helpers/cli.js';
+import { cleanupTmp, raidtx, sha256, tmp } from '../helpers/cli.js';
+import { randomBuffers } from '../helpers/prng.js';
+import { refPQ } from '../helpers/reference.js';
 
 const SIZE = 1024 * 1024;
 

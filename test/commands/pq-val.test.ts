@@ -3,15 +3,9 @@
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import {
-  cleanupTmp,
-  flipByte as flip,
-  raidtx,
-  randomBuffers,
-  refPQ,
-  tmp,
-  writeMembers,
-} from '../helpers/cli.js';
+import { cleanupTmp, flipByte as flip, raidtx, tmp, writeMembers } from '../helpers/cli.js';
+import { randomBuffers } from '../helpers/prng.js';
+import { refPQ } from '../helpers/reference.js';
 
 const SIZE = 20000;
 

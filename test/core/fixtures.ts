@@ -1,26 +1,9 @@
-// Shared fixtures of the core tests: reference vectors, seeded random data, the engine matrix.
+// Shared fixtures of the core tests: reference vectors, unaligned views, the engine matrix.
 import { unregisterChannels } from '../../src/core/async-tx.js';
 import { createSoftwareChannel, setEngine } from '../../src/core/engine.js';
 import { loadNative } from '../../src/native/loader.js';
 
 export { loadVectors, VECTORS_DIR, type Vector as VectorCase } from '../helpers/vectors.js';
-
-/** xorshift32: repeatable random bytes, so a failing case can be replayed. */
-export function rng(seed: number): (n: number) => Buffer {
-  let s = seed >>> 0 || 0x9e3779b9;
-  return (n: number) => {
-    const b = Buffer.alloc(n);
-    for (let i = 0; i < n; i++) {
-      s ^= s << 13;
-      s >>>= 0;
-      s ^= s >>> 17;
-      s ^= s << 5;
-      s >>>= 0;
-      b[i] = s & 0xff;
-    }
-    return b;
-  };
-}
 
 /** A view of `len` bytes at byte offset `at` inside a larger buffer (unaligned views). */
 export function viewAt(content: Uint8Array, at: number, slack = 7): Uint8Array {

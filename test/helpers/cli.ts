@@ -1,5 +1,5 @@
 // Helpers of the CLI tests: build dist once if stale, spawn bin/raidtx.js, temporary folders,
-// checksums, the shared reference vectors and a plain reference syndrome.
+// checksums and the shared reference vectors (seeded data: prng.ts; reference results: reference.ts).
 
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -147,36 +147,6 @@ export function writeMembers(dir: string, data: Uint8Array[], prefix = 'd'): str
     const p = join(dir, `${prefix}${i}`);
     writeFileSync(p, b);
     return p;
-  });
-}
-
-/** Plain reference syndrome (Horner over GF(2^8), 0x11d), independent of src/. */
-export function refPQ(data: Uint8Array[], len: number): { p: Buffer; q: Buffer } {
-  const p = Buffer.alloc(len);
-  const q = Buffer.alloc(len);
-  for (let i = data.length - 1; i >= 0; i--) {
-    const d = data[i]!;
-    for (let j = 0; j < len; j++) {
-      const x = j < d.length ? d[j]! : 0;
-      p[j]! ^= x;
-      const v = q[j]!;
-      q[j] = (((v << 1) ^ (v & 0x80 ? 0x1d : 0)) & 0xff) ^ x;
-    }
-  }
-  return { p, q };
-}
-
-export function randomBuffers(count: number, len: number, seed = 1): Buffer[] {
-  let s = seed >>> 0 || 1;
-  return Array.from({ length: count }, () => {
-    const b = Buffer.alloc(len);
-    for (let i = 0; i < len; i++) {
-      s ^= s << 13;
-      s ^= s >>> 17;
-      s ^= s << 5;
-      b[i] = s & 0xff;
-    }
-    return b;
   });
 }
 

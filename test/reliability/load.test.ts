@@ -5,7 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { cleanupTmp, raidtx, randomBuffers, refPQ, tmp, writeMembers } from '../helpers/cli.js';
+import { cleanupTmp, raidtx, tmp, writeMembers } from '../helpers/cli.js';
+import { randomBuffers } from '../helpers/prng.js';
+import { refPQ } from '../helpers/reference.js';
 import { temporariesIn } from './helpers.js';
 
 const MiB = 1024 * 1024;
