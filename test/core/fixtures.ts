@@ -2,6 +2,7 @@
 import { unregisterChannels } from '../../src/core/async-tx.js';
 import { createSoftwareChannel, setEngine } from '../../src/core/engine.js';
 import { loadNative } from '../../src/native/loader.js';
+import { lacking } from '../helpers/prereq.js';
 
 export { loadVectors, VECTORS_DIR, type Vector as VectorCase } from '../helpers/vectors.js';
 
@@ -22,11 +23,11 @@ export interface EngineConfig {
 
 /**
  * Every way an operation can run: the synchronous software path, software channels (the async
- * machinery without native code), native channels, and auto. Native is required when RAIDTX_REQUIRE_NATIVE=1.
+ * machinery without native code), native channels, and auto. Without the addon, the native ones are a
+ * missing prerequisite (prereq.ts).
  */
 export function engineConfigs(): EngineConfig[] {
   const { addon, reason } = loadNative();
-  const requireNative = process.env.RAIDTX_REQUIRE_NATIVE === '1';
   return [
     { name: 'software', unavailable: null, setup: () => setEngine('software'), teardown: () => {} },
     {
@@ -41,14 +42,14 @@ export function engineConfigs(): EngineConfig[] {
     },
     {
       name: 'native',
-      unavailable: addon || requireNative ? null : `native addon not loaded: ${reason}`,
+      unavailable: addon ? null : `native addon not loaded: ${reason}`,
       setup: () => setEngine('native'),
       teardown: () => setEngine('software'),
     },
     {
       // small operations inline on the native kernel, large ones on native channels
       name: 'auto',
-      unavailable: addon || requireNative ? null : `native addon not loaded: ${reason}`,
+      unavailable: addon ? null : `native addon not loaded: ${reason}`,
       setup: () => setEngine('auto'),
       teardown: () => setEngine('software'),
     },
@@ -56,17 +57,14 @@ export function engineConfigs(): EngineConfig[] {
 }
 
 /**
- * Declares `fn`'s tests once per engine configuration (those `only` keeps); unavailable ones are
- * skipped with the reason.
+ * Declares `fn`'s tests once per engine configuration (those `only` keeps); an unavailable one is a
+ * missing prerequisite: it fails under CI=true, else its tests are skipped with the reason.
  */
 export function forEachEngine(fn: (cfg: EngineConfig) => void, only?: (cfg: EngineConfig) => boolean): void {
   for (const cfg of engineConfigs().filter(only ?? (() => true))) {
     describe(`engine: ${cfg.name}`, () => {
       before(function () {
-        if (cfg.unavailable) {
-          console.log(`      skipped: ${cfg.unavailable}`);
-          this.skip();
-        }
+        if (cfg.unavailable) lacking(this, cfg.unavailable);
         cfg.setup();
       });
       after(() => cfg.teardown());

@@ -9,7 +9,7 @@ import {
   recov2DataConstants,
   recovDatapConstant,
 } from '../../src/index.js';
-import { gfMul as refMul, gfPow2 } from '../helpers/reference.js';
+import { gfPow2, gfMul as refMul } from '../helpers/reference.js';
 
 describe('GF(2^8) with 0x11d', () => {
   it('generator {02} has order 255 and the tables agree with carry-less multiplication', () => {
@@ -17,8 +17,7 @@ describe('GF(2^8) with 0x11d', () => {
     for (const i of [0, 1, 7, 8, 100, 254]) expect(gfexp[i], `g^${i}`).to.equal(gfPow2(i));
     expect(gfexp[8]).to.equal(0x1d);
     expect(new Set(gfexp.subarray(0, 255)).size).to.equal(255);
-    for (let a = 0; a < 256; a++)
-      for (let b = 0; b < 256; b += 7) expect(gfMul(a, b)).to.equal(refMul(a, b));
+    for (let a = 0; a < 256; a++) for (let b = 0; b < 256; b += 7) expect(gfMul(a, b)).to.equal(refMul(a, b));
     for (let x = 1; x < 256; x++) {
       expect(gfexp[gflog[x]!]).to.equal(x);
       expect(gfMul(x, gfinv[x]!)).to.equal(1);

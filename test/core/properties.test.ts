@@ -17,6 +17,7 @@ import {
   SumCheckFlags,
   type Tx,
 } from '../../src/index.js';
+import { lacking } from '../helpers/prereq.js';
 import { prng } from '../helpers/prng.js';
 import { refPQ, refXor } from '../helpers/reference.js';
 import { type EngineConfig, engineConfigs } from './fixtures.js';
@@ -63,6 +64,11 @@ async function underEach<T>(fn: () => Promise<T>): Promise<{ cfg: EngineConfig; 
 }
 
 describe('properties across engines (fast-check)', () => {
+  it('every engine configuration is available to compare', function () {
+    const missing = engineConfigs().filter((c) => c.unavailable);
+    if (missing.length > 0) lacking(this, missing.map((c) => `${c.name}: ${c.unavailable}`).join('; '));
+  });
+
   it(`gen_syndrome (with PQ_XOR_DST, null members, offsets) agrees on every engine; recovery round-trips`, async () => {
     await fc.assert(
       fc.asyncProperty(stripe, async ({ s, a, b }) => {

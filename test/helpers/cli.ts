@@ -159,13 +159,3 @@ export async function nativeStatus(): Promise<{ available: boolean; reason: stri
   nativeChecked = { available: info.engines.native.available, reason: info.engines.native.reason ?? '' };
   return nativeChecked;
 }
-
-/** Engines to run byte-exact tests with; native is skipped (with a printed reason) unless required. */
-export async function enginesToTest(): Promise<('software' | 'native')[]> {
-  const st = await nativeStatus();
-  if (st.available) return ['software', 'native'];
-  if (process.env.RAIDTX_REQUIRE_NATIVE === '1')
-    throw new Error(`RAIDTX_REQUIRE_NATIVE=1 but the native engine is unavailable: ${st.reason}`);
-  console.log(`      (native engine skipped: ${st.reason})`);
-  return ['software'];
-}

@@ -2,18 +2,15 @@
 // placed at awkward offsets. Reference results: ../helpers/reference.ts.
 import type { OpName, OpRecord } from '../../src/core/op-record.js';
 import { loadNative, type NativeAddon } from '../../src/native/loader.js';
+import { lacking } from '../helpers/prereq.js';
 import { prng } from '../helpers/prng.js';
 
 export { VECTORS_DIR as vectorsDir } from '../core/fixtures.js';
 
-/** The addon, or skips the suite (fails it when RAIDTX_REQUIRE_NATIVE=1). */
+/** The addon, or a missing prerequisite (prereq.ts: fails under CI=true, else skips the suite). */
 export function requireAddon(ctx: Mocha.Context): NativeAddon {
   const { addon, reason } = loadNative();
-  if (addon) return addon;
-  if (process.env.RAIDTX_REQUIRE_NATIVE === '1') throw new Error(`native addon not loaded: ${reason}`);
-  console.log(`    skipped: native addon not loaded: ${reason}`);
-  ctx.skip();
-  throw new Error('unreachable');
+  return addon ?? lacking(ctx, `native addon not loaded: ${reason}`);
 }
 
 /** Runs fn once per kernel valid on this CPU for op, forcing it, and restores 'auto'. */

@@ -4,20 +4,14 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { md, registered } from '../../helpers/md-cli.js';
-import { loadFixtures } from '../../helpers/md-fixtures.js';
-
-const { fixtures, skip } = loadFixtures();
+import { md } from '../../helpers/md-cli.js';
+import { fixtureNamed } from '../../helpers/md-fixtures.js';
 
 describe('raidtx md (spawned): bad input is refused with exit 2, naming the members', function () {
   this.timeout(60000);
-  const why = skip ?? registered();
-  const a = fixtures.find((f) => f.name.startsWith('a-'));
-  const c = fixtures.find((f) => f.name.startsWith('c-'));
-  if (why || !a || !c) {
-    it.skip(`md CLI: ${why ?? 'fixtures a and c absent'}`);
-    return;
-  }
+  const a = fixtureNamed('a-');
+  const c = fixtureNamed('c-');
+  if (!a || !c) return;
   const am = Array.from({ length: 5 }, (_, s) => a.memberPath(s));
   let tmp = '';
   before(() => {

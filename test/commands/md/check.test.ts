@@ -6,25 +6,18 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import type { MdMismatch } from '../../../src/commands/md-check.js';
 import { dataChunksPerStripe, stripeMap } from '../../../src/core/md/layout.js';
-import { geometry, md, membersOf, registered } from '../../helpers/md-cli.js';
-import { loadFixtures } from '../../helpers/md-fixtures.js';
-
-const { fixtures, skip } = loadFixtures();
+import { geometry, md, membersOf } from '../../helpers/md-cli.js';
+import { eachFixture } from '../../helpers/md-fixtures.js';
 
 describe('raidtx md check (spawned) on kernel-made arrays', function () {
   this.timeout(120000);
-  const why = skip ?? registered();
-  if (why) {
-    it.skip(`md CLI: ${why}`);
-    return;
-  }
   let tmp = '';
   before(() => {
     tmp = mkdtempSync(join(tmpdir(), 'raidtx-md-check-'));
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
-  for (const fx of fixtures) {
+  eachFixture((fx) => {
     describe(fx.name, () => {
       const g = geometry(fx);
       const all = membersOf(fx);
@@ -86,5 +79,5 @@ describe('raidtx md check (spawned) on kernel-made arrays', function () {
         }
       });
     });
-  }
+  });
 });

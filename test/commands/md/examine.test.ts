@@ -1,20 +1,13 @@
 // raidtx md examine (spawned) on arrays the kernel's md driver wrote.
 
 import { expect } from 'chai';
-import { geometry, md, membersOf, registered } from '../../helpers/md-cli.js';
-import { loadFixtures } from '../../helpers/md-fixtures.js';
-
-const { fixtures, skip } = loadFixtures();
+import { geometry, md, membersOf } from '../../helpers/md-cli.js';
+import { eachFixture } from '../../helpers/md-fixtures.js';
 
 describe('raidtx md examine (spawned) on kernel-made arrays', function () {
   this.timeout(120000);
-  const why = skip ?? registered();
-  if (why) {
-    it.skip(`md CLI: ${why}`);
-    return;
-  }
 
-  for (const fx of fixtures) {
+  eachFixture((fx) => {
     describe(fx.name, () => {
       const g = geometry(fx);
       const n = g.raidDisks;
@@ -34,5 +27,5 @@ describe('raidtx md examine (spawned) on kernel-made arrays', function () {
         expect(r.json.missingSlots).to.deep.equal([]);
       });
     });
-  }
+  });
 });

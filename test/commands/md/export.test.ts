@@ -4,25 +4,18 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { geometry, md, membersOf, registered, sha } from '../../helpers/md-cli.js';
-import { loadFixtures } from '../../helpers/md-fixtures.js';
-
-const { fixtures, skip } = loadFixtures();
+import { geometry, md, membersOf, sha } from '../../helpers/md-cli.js';
+import { eachFixture } from '../../helpers/md-fixtures.js';
 
 describe('raidtx md export (spawned) on kernel-made arrays', function () {
   this.timeout(120000);
-  const why = skip ?? registered();
-  if (why) {
-    it.skip(`md CLI: ${why}`);
-    return;
-  }
   let tmp = '';
   before(() => {
     tmp = mkdtempSync(join(tmpdir(), 'raidtx-md-export-'));
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
-  for (const fx of fixtures) {
+  eachFixture((fx) => {
     describe(fx.name, () => {
       const g = geometry(fx);
       const n = g.raidDisks;
@@ -40,5 +33,5 @@ describe('raidtx md export (spawned) on kernel-made arrays', function () {
         expect(sha(readFileSync(out))).to.equal(t);
       });
     });
-  }
+  });
 });

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import type { MdGeometry } from '../../../src/core/md/layout.js';
 import { submitStripeRebuild } from '../../../src/core/md/stripe-ops.js';
 import { asyncTxIssuePendingAll, dmaWaitForAsyncTx } from '../../../src/index.js';
-import { type Fixture, loadFixtures } from '../../helpers/md-fixtures.js';
+import { eachFixture, type Fixture } from '../../helpers/md-fixtures.js';
 
 function geometry(fx: Fixture): MdGeometry {
   const m = fx.manifest;
@@ -18,14 +18,8 @@ function pairs(n: number): number[][] {
   return out;
 }
 
-const { fixtures, skip } = loadFixtures();
-
 describe('md rebuild math: every single and double failure of every kernel-made array', () => {
-  if (skip) {
-    it.skip(`kernel-made fixtures: ${skip}`);
-    return;
-  }
-  for (const fx of fixtures) {
+  eachFixture((fx) => {
     it(`${fx.name}: rebuilt data areas equal the originals`, async () => {
       const g = geometry(fx);
       const n = g.raidDisks;
@@ -50,5 +44,5 @@ describe('md rebuild math: every single and double failure of every kernel-made 
         }
       }
     });
-  }
+  });
 });
