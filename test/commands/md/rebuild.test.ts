@@ -23,9 +23,10 @@ describe('raidtx md rebuild (spawned) on kernel-made arrays', function () {
       const n = g.raidDisks;
       const all = membersOf(fx);
       const lost = g.level === 6 ? [0, n - 1] : [1];
-      const outs = lost.map((s) => join(tmp, `${fx.name}-rebuilt-${s}.img`));
+      let outs: string[] = [];
       let run: Run;
       before(async () => {
+        outs = lost.map((s) => join(tmp, `${fx.name}-rebuilt-${s}.img`));
         run = await md([
           '--json',
           'md',
