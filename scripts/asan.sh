@@ -42,5 +42,5 @@ specs=("$@")
 LD_PRELOAD="$asan_rt $ubsan_rt" \
   ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1:abort_on_error=1:halt_on_error=1:detect_stack_use_after_return=0 \
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-  RAIDTX_NATIVE_PATH=$addon RAIDTX_REQUIRE_NATIVE=1 \
+  RAIDTX_NATIVE_PATH=$addon CI=true \
   npx mocha --no-config --node-option import=tsx --node-option expose-gc --timeout 600000 "${specs[@]}"

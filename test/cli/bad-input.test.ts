@@ -3,7 +3,8 @@
 import { linkSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { cleanupTmp, raidtx, randomBuffers, snapshot, tmp, writeMembers } from '../helpers/cli.js';
+import { cleanupTmp, raidtx, snapshot, tmp, writeMembers } from '../helpers/cli.js';
+import { randomBuffers } from '../helpers/prng.js';
 
 describe('bad input is refused with exit 2, naming the culprit, writing nothing', () => {
   let dir: string;

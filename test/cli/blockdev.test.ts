@@ -5,7 +5,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { cleanupTmp, raidtx, randomBuffers, refPQ, sha256, tmp } from '../helpers/cli.js';
+import { cleanupTmp, raidtx, sha256, tmp } from '../helpers/cli.js';
+import { lacking } from '../helpers/prereq.js';
+import { randomBuffers } from '../helpers/prng.js';
+import { refPQ } from '../helpers/reference.js';
 
 const SIZE = 1024 * 1024;
 
@@ -36,8 +39,7 @@ describe('block devices (loop devices)', function () {
       writeFileSync(join(dir, 'target'), Buffer.alloc(SIZE, 0x77));
       attach(join(dir, 'f0'));
     } catch (err) {
-      console.log(`      skipped: losetup unavailable here (${(err as Error).message.split('\n')[0]})`);
-      this.skip();
+      lacking(this, `losetup unavailable here (${(err as Error).message.split('\n')[0]})`);
     }
   });
 
@@ -104,8 +106,7 @@ describe('block devices (loop devices)', function () {
       sh('mount', [dev, mountDir]);
     } catch (err) {
       mountDir = null;
-      console.log(`      skipped: cannot mkfs/mount here (${(err as Error).message.split('\n')[0]})`);
-      this.skip();
+      lacking(this, `cannot mkfs/mount here (${(err as Error).message.split('\n')[0]})`);
     }
     writeFileSync(join(dir, 'g0'), Buffer.alloc(8 * SIZE, 1));
     writeFileSync(join(dir, 'g1'), Buffer.alloc(8 * SIZE, 2));

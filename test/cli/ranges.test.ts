@@ -12,7 +12,9 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { cleanupTmp, raidtx, randomBuffers, refPQ, tmp, writeMembers } from '../helpers/cli.js';
+import { cleanupTmp, raidtx, tmp, writeMembers } from '../helpers/cli.js';
+import { randomBuffers } from '../helpers/prng.js';
+import { refPQ } from '../helpers/reference.js';
 
 describe('member ranges and sizes', () => {
   after(cleanupTmp);

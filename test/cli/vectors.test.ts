@@ -13,17 +13,14 @@ import {
   vectorNames,
   writeMembers,
 } from '../helpers/cli.js';
+import { lacking } from '../helpers/prereq.js';
 
 for (const engine of ['software', 'native'] as const) {
   describe(`vectors, --engine ${engine}`, () => {
     before(async function () {
       if (engine !== 'native') return;
       const st = await nativeStatus();
-      if (st.available) return;
-      if (process.env.RAIDTX_REQUIRE_NATIVE === '1')
-        throw new Error(`native engine required but unavailable: ${st.reason}`);
-      console.log(`      skipped: native engine unavailable (${st.reason})`);
-      this.skip();
+      if (!st.available) lacking(this, `native engine unavailable (${st.reason})`);
     });
     after(cleanupTmp);
 

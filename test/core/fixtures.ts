@@ -1,26 +1,10 @@
-// Shared fixtures of the core tests: reference vectors, seeded random data, the engine matrix.
+// Shared fixtures of the core tests: reference vectors, unaligned views, the engine matrix.
 import { unregisterChannels } from '../../src/core/async-tx.js';
 import { createSoftwareChannel, setEngine } from '../../src/core/engine.js';
 import { loadNative } from '../../src/native/loader.js';
+import { lacking } from '../helpers/prereq.js';
 
 export { loadVectors, VECTORS_DIR, type Vector as VectorCase } from '../helpers/vectors.js';
-
-/** xorshift32: repeatable random bytes, so a failing case can be replayed. */
-export function rng(seed: number): (n: number) => Buffer {
-  let s = seed >>> 0 || 0x9e3779b9;
-  return (n: number) => {
-    const b = Buffer.alloc(n);
-    for (let i = 0; i < n; i++) {
-      s ^= s << 13;
-      s >>>= 0;
-      s ^= s >>> 17;
-      s ^= s << 5;
-      s >>>= 0;
-      b[i] = s & 0xff;
-    }
-    return b;
-  };
-}
 
 /** A view of `len` bytes at byte offset `at` inside a larger buffer (unaligned views). */
 export function viewAt(content: Uint8Array, at: number, slack = 7): Uint8Array {
@@ -39,11 +23,11 @@ export interface EngineConfig {
 
 /**
  * Every way an operation can run: the synchronous software path, software channels (the async
- * machinery without native code), native channels, and auto. Native is required when RAIDTX_REQUIRE_NATIVE=1.
+ * machinery without native code), native channels, and auto. Without the addon, the native ones are a
+ * missing prerequisite (prereq.ts).
  */
 export function engineConfigs(): EngineConfig[] {
   const { addon, reason } = loadNative();
-  const requireNative = process.env.RAIDTX_REQUIRE_NATIVE === '1';
   return [
     { name: 'software', unavailable: null, setup: () => setEngine('software'), teardown: () => {} },
     {
@@ -58,14 +42,14 @@ export function engineConfigs(): EngineConfig[] {
     },
     {
       name: 'native',
-      unavailable: addon || requireNative ? null : `native addon not loaded: ${reason}`,
+      unavailable: addon ? null : `native addon not loaded: ${reason}`,
       setup: () => setEngine('native'),
       teardown: () => setEngine('software'),
     },
     {
       // small operations inline on the native kernel, large ones on native channels
       name: 'auto',
-      unavailable: addon || requireNative ? null : `native addon not loaded: ${reason}`,
+      unavailable: addon ? null : `native addon not loaded: ${reason}`,
       setup: () => setEngine('auto'),
       teardown: () => setEngine('software'),
     },
@@ -73,17 +57,14 @@ export function engineConfigs(): EngineConfig[] {
 }
 
 /**
- * Declares `fn`'s tests once per engine configuration (those `only` keeps); unavailable ones are
- * skipped with the reason.
+ * Declares `fn`'s tests once per engine configuration (those `only` keeps); an unavailable one is a
+ * missing prerequisite: it fails under CI=true, else its tests are skipped with the reason.
  */
 export function forEachEngine(fn: (cfg: EngineConfig) => void, only?: (cfg: EngineConfig) => boolean): void {
   for (const cfg of engineConfigs().filter(only ?? (() => true))) {
     describe(`engine: ${cfg.name}`, () => {
       before(function () {
-        if (cfg.unavailable) {
-          console.log(`      skipped: ${cfg.unavailable}`);
-          this.skip();
-        }
+        if (cfg.unavailable) lacking(this, cfg.unavailable);
         cfg.setup();
       });
       after(() => cfg.teardown());

@@ -17,6 +17,9 @@ import {
   SumCheckFlags,
   type Tx,
 } from '../../src/index.js';
+import { lacking } from '../helpers/prereq.js';
+import { prng } from '../helpers/prng.js';
+import { refPQ, refXor } from '../helpers/reference.js';
 import { type EngineConfig, engineConfigs } from './fixtures.js';
 
 const RUNS = Number(process.env.RAIDTX_FC_RUNS ?? 60);
@@ -37,16 +40,6 @@ const stripe = fc
       b: fc.integer({ min: 0, max: s.n - 1 }),
     }),
   );
-
-function bytes(seed: number, n: number): Buffer {
-  const b = Buffer.alloc(n);
-  let x = seed;
-  for (let i = 0; i < n; i++) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    b[i] = x >>> 24;
-  }
-  return b;
-}
 
 /** Waits for a descriptor and insists that it completed (an engine refusing the op fails the case). */
 async function done(tx: Tx | null): Promise<void> {
@@ -71,17 +64,25 @@ async function underEach<T>(fn: () => Promise<T>): Promise<{ cfg: EngineConfig; 
 }
 
 describe('properties across engines (fast-check)', () => {
+  it('every engine configuration is available to compare', function () {
+    const missing = engineConfigs().filter((c) => c.unavailable);
+    if (missing.length > 0) lacking(this, missing.map((c) => `${c.name}: ${c.unavailable}`).join('; '));
+  });
+
   it(`gen_syndrome (with PQ_XOR_DST, null members, offsets) agrees on every engine; recovery round-trips`, async () => {
     await fc.assert(
       fc.asyncProperty(stripe, async ({ s, a, b }) => {
         const { n, len, offset, seed, zeroMask, xorDst } = s;
         const total = offset + len;
+        const g = prng(seed);
         const data = Array.from({ length: n }, (_, i) =>
-          (zeroMask >> i) & 1 && i % 3 === 0 ? null : bytes(seed + i, total),
+          (zeroMask >> i) & 1 && i % 3 === 0 ? null : g.bytes(total),
         );
+        const p0 = g.bytes(total);
+        const q0 = g.bytes(total);
         const results = await underEach(async () => {
-          const p = bytes(seed ^ 0x55, total);
-          const q = bytes(seed ^ 0xaa, total);
+          const p = Buffer.from(p0);
+          const q = Buffer.from(q0);
           const flags = xorDst ? AsyncTxFlags.PQ_XOR_DST : 0;
           await done(asyncGenSyndrome([...data, p, q], offset, n + 2, len, initAsyncSubmit(flags)));
           const x = Buffer.alloc(total);
@@ -90,8 +91,25 @@ describe('properties across engines (fast-check)', () => {
             await done(asyncXor(x, srcs, offset, n, len, initAsyncSubmit(AsyncTxFlags.XOR_ZERO_DST)));
           return { p, q, x };
         });
+        // the reference: bytes before `offset` untouched; P/Q (xored into the old ones with PQ_XOR_DST)
+        const want = refPQ(
+          data.map((d) => d?.subarray(offset) ?? null),
+          len,
+        );
+        const wantP = Buffer.concat([
+          p0.subarray(0, offset),
+          xorDst ? refXor([p0.subarray(offset), want.p], len) : want.p,
+        ]);
+        const wantQ = Buffer.concat([
+          q0.subarray(0, offset),
+          xorDst ? refXor([q0.subarray(offset), want.q], len) : want.q,
+        ]);
+        const wantX = Buffer.concat([Buffer.alloc(offset), want.p]);
         const ref = results[0]!.out;
         for (const { cfg, out } of results) {
+          expect(out.p.equals(wantP), `P against the reference on ${cfg.name}`).to.equal(true);
+          expect(out.q.equals(wantQ), `Q against the reference on ${cfg.name}`).to.equal(true);
+          expect(out.x.equals(wantX), `xor against the reference on ${cfg.name}`).to.equal(true);
           expect(out.p.equals(ref.p), `P on ${cfg.name}`).to.equal(true);
           expect(out.q.equals(ref.q), `Q on ${cfg.name}`).to.equal(true);
           expect(out.x.equals(ref.x), `xor on ${cfg.name}`).to.equal(true);
@@ -148,7 +166,8 @@ describe('properties across engines (fast-check)', () => {
     });
     await fc.assert(
       fc.asyncProperty(valCase, async ({ n, len, granularity, seed, corruptions }) => {
-        const data = Array.from({ length: n }, (_, i) => bytes(seed + i, len));
+        const gen = prng(seed);
+        const data = Array.from({ length: n }, () => gen.bytes(len));
         const p = Buffer.alloc(len);
         const q = Buffer.alloc(len);
         await done(asyncGenSyndrome([...data, p, q], 0, n + 2, len, initAsyncSubmit()));
@@ -178,7 +197,29 @@ describe('properties across engines (fast-check)', () => {
           );
           return { xor: xorRes.value, xorFlags, pq: pqRes.value, flags, suspect };
         });
+        // the reference flags per granule, from the corrupted blocks
+        const now = refPQ(blocks.slice(0, n), len);
+        const xorNow = refXor(blocks.slice(0, n + 1), len);
+        const differs = (a: Buffer, b: Buffer, i: number) =>
+          !a
+            .subarray(i * granularity, (i + 1) * granularity)
+            .equals(b.subarray(i * granularity, (i + 1) * granularity));
+        const wantFlags = Array.from(
+          { length: count },
+          (_, i) =>
+            (differs(now.p, blocks[n]!, i) ? SumCheckFlags.P_RESULT : 0) |
+            (differs(now.q, blocks[n + 1]!, i) ? SumCheckFlags.Q_RESULT : 0),
+        );
+        const wantXorFlags = Array.from({ length: count }, (_, i) =>
+          differs(xorNow, Buffer.alloc(len), i) ? 1 : 0,
+        );
         const ref = results[0]!.out;
+        expect([...ref.flags], 'syndrome_val flags against the reference').to.deep.equal(wantFlags);
+        expect(ref.pq, 'syndrome_val result against the reference').to.equal(
+          wantFlags.reduce((a, b) => a | b, 0),
+        );
+        expect([...ref.xorFlags], 'xor_val flags against the reference').to.deep.equal(wantXorFlags);
+        expect(ref.xor !== 0, 'xor_val result against the reference').to.equal(wantXorFlags.includes(1));
         for (const { cfg, out } of results) {
           expect(out.xor, `xor_val result on ${cfg.name}`).to.equal(ref.xor);
           expect([...out.xorFlags], `xor_val flags on ${cfg.name}`).to.deep.equal([...ref.xorFlags]);
@@ -212,7 +253,7 @@ describe('properties across engines (fast-check)', () => {
         const srcOffset = a % size;
         const destOffset = b % size;
         const len = l % (size - Math.max(srcOffset, destOffset) + 1);
-        const original = bytes(seed, size);
+        const original = prng(seed).bytes(size);
         const expected = Buffer.from(original).copyWithin(destOffset, srcOffset, srcOffset + len);
         const results = await underEach(async () => {
           const buf = Buffer.from(original);

@@ -11,13 +11,14 @@ import {
   initAsyncSubmit,
   type Tx,
 } from '../../src/index.js';
-import { forEachEngine, rng } from './fixtures.js';
+import { prng } from '../helpers/prng.js';
+import { forEachEngine } from './fixtures.js';
 
 const WIDTHS = [4, 5, 6, 11, 12, 16, 255];
 
 function makeArray(disks: number, len: number, seed: number): { blocks: Buffer[]; orig: Buffer[] } {
-  const rand = rng(seed);
-  const orig = Array.from({ length: disks - 2 }, () => rand(len));
+  const rand = prng(seed);
+  const orig = Array.from({ length: disks - 2 }, () => rand.bytes(len));
   return { blocks: [...orig.map((b) => Buffer.from(b)), Buffer.alloc(len), Buffer.alloc(len)], orig };
 }
 

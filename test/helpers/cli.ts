@@ -1,9 +1,21 @@
 // Helpers of the CLI tests: build dist once if stale, spawn bin/raidtx.js, temporary folders,
-// checksums, the shared reference vectors and a plain reference syndrome.
+// checksums and the shared reference vectors (seeded data: prng.ts; reference results: reference.ts).
 
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,42 +131,22 @@ export function snapshot(dir: string): Record<string, string> {
   return out;
 }
 
+/** Flips bits of the byte at `offset` of the file at `path`, in place (xor 0x5a). */
+export function flipByte(path: string, offset: number): void {
+  const fd = openSync(path, 'r+');
+  const b = Buffer.alloc(1);
+  readSync(fd, b, 0, 1, offset);
+  b[0]! ^= 0x5a;
+  writeSync(fd, b, 0, 1, offset);
+  closeSync(fd);
+}
+
 /** Writes buffers as files d0, d1, ... in dir and returns their paths. */
 export function writeMembers(dir: string, data: Uint8Array[], prefix = 'd'): string[] {
   return data.map((b, i) => {
     const p = join(dir, `${prefix}${i}`);
     writeFileSync(p, b);
     return p;
-  });
-}
-
-/** Plain reference syndrome (Horner over GF(2^8), 0x11d), independent of src/. */
-export function refPQ(data: Uint8Array[], len: number): { p: Buffer; q: Buffer } {
-  const p = Buffer.alloc(len);
-  const q = Buffer.alloc(len);
-  for (let i = data.length - 1; i >= 0; i--) {
-    const d = data[i]!;
-    for (let j = 0; j < len; j++) {
-      const x = j < d.length ? d[j]! : 0;
-      p[j]! ^= x;
-      const v = q[j]!;
-      q[j] = (((v << 1) ^ (v & 0x80 ? 0x1d : 0)) & 0xff) ^ x;
-    }
-  }
-  return { p, q };
-}
-
-export function randomBuffers(count: number, len: number, seed = 1): Buffer[] {
-  let s = seed >>> 0 || 1;
-  return Array.from({ length: count }, () => {
-    const b = Buffer.alloc(len);
-    for (let i = 0; i < len; i++) {
-      s ^= s << 13;
-      s ^= s >>> 17;
-      s ^= s << 5;
-      b[i] = s & 0xff;
-    }
-    return b;
   });
 }
 
@@ -166,14 +158,4 @@ export async function nativeStatus(): Promise<{ available: boolean; reason: stri
   const info = JSON.parse(r.stdout) as { engines: { native: { available: boolean; reason?: string } } };
   nativeChecked = { available: info.engines.native.available, reason: info.engines.native.reason ?? '' };
   return nativeChecked;
-}
-
-/** Engines to run byte-exact tests with; native is skipped (with a printed reason) unless required. */
-export async function enginesToTest(): Promise<('software' | 'native')[]> {
-  const st = await nativeStatus();
-  if (st.available) return ['software', 'native'];
-  if (process.env.RAIDTX_REQUIRE_NATIVE === '1')
-    throw new Error(`RAIDTX_REQUIRE_NATIVE=1 but the native engine is unavailable: ${st.reason}`);
-  console.log(`      (native engine skipped: ${st.reason})`);
-  return ['software'];
 }

@@ -5,7 +5,8 @@ import { availableParallelism } from 'node:os';
 import { expect } from 'chai';
 import type { OpRecord } from '../../src/core/op-record.js';
 import { loadNative, type NativeAddon } from '../../src/native/loader.js';
-import { equal, refPq, requireAddon, reseed, views } from './helpers.js';
+import { refPQ } from '../helpers/reference.js';
+import { equal, requireAddon, reseed, views } from './helpers.js';
 
 const gc = (): void => {
   const g = (globalThis as { gc?: () => void }).gc;
@@ -23,7 +24,7 @@ describe('native engine: run() batches', () => {
     reseed(30);
     const len = 70000;
     const data = views(6, len);
-    const ref = refPq(data, len);
+    const ref = refPQ(data, len);
     const p = new Uint8Array(len);
     const q = new Uint8Array(len);
     const copy = new Uint8Array(len);
@@ -60,7 +61,7 @@ describe('native engine: run() batches', () => {
       // only the promise keeps these alive: the addon must hold them until the batch completes
       const job = (async () => {
         let data: Uint8Array[] | null = views(n, len);
-        const ref = refPq(data, len);
+        const ref = refPQ(data, len);
         const p = new Uint8Array(len);
         const q = new Uint8Array(len);
         const r = addon.run([

@@ -1,18 +1,16 @@
-// Test helpers for the native engine: an independent JS reference of the RAID6 math, seeded
-// random buffers and views placed at awkward offsets.
+// Test helpers for the native engine: seeded random buffers (one stream, ../helpers/prng.ts) and views
+// placed at awkward offsets. Reference results: ../helpers/reference.ts.
 import type { OpName, OpRecord } from '../../src/core/op-record.js';
 import { loadNative, type NativeAddon } from '../../src/native/loader.js';
+import { lacking } from '../helpers/prereq.js';
+import { prng } from '../helpers/prng.js';
 
 export { VECTORS_DIR as vectorsDir } from '../core/fixtures.js';
 
-/** The addon, or skips the suite (fails it when RAIDTX_REQUIRE_NATIVE=1). */
+/** The addon, or a missing prerequisite (prereq.ts: fails under CI=true, else skips the suite). */
 export function requireAddon(ctx: Mocha.Context): NativeAddon {
   const { addon, reason } = loadNative();
-  if (addon) return addon;
-  if (process.env.RAIDTX_REQUIRE_NATIVE === '1') throw new Error(`native addon not loaded: ${reason}`);
-  console.log(`    skipped: native addon not loaded: ${reason}`);
-  ctx.skip();
-  throw new Error('unreachable');
+  return addon ?? lacking(ctx, `native addon not loaded: ${reason}`);
 }
 
 /** Runs fn once per kernel valid on this CPU for op, forcing it, and restores 'auto'. */
@@ -27,58 +25,13 @@ export function eachKernel(addon: NativeAddon, op: OpName, fn: (name: string) =>
   }
 }
 
-// ---- GF(2^8), 0x11d ----
-export const gfExp = new Uint8Array(512);
-export const gfLog = new Uint8Array(256);
-{
-  let x = 1;
-  for (let i = 0; i < 255; i++) {
-    gfExp[i] = gfExp[i + 255] = x;
-    gfLog[x] = i;
-    x = (x << 1) ^ (x & 0x80 ? 0x11d : 0);
-  }
-}
-export const gfMul = (a: number, b: number): number => (a && b ? gfExp[gfLog[a] + gfLog[b]] : 0);
-
-/** reference P and Q; null members are zeros at their index */
-export function refPq(data: (Uint8Array | null)[], len: number): { p: Uint8Array; q: Uint8Array } {
-  const p = new Uint8Array(len);
-  const q = new Uint8Array(len);
-  for (let z = data.length - 1; z >= 0; z--) {
-    const d = data[z];
-    for (let i = 0; i < len; i++) {
-      const w = q[i];
-      q[i] = ((w << 1) & 0xff) ^ (w & 0x80 ? 0x1d : 0) ^ (d ? d[i] : 0);
-      if (d) p[i] ^= d[i];
-    }
-  }
-  return { p, q };
-}
-
-export function refXor(srcs: Uint8Array[], len: number): Uint8Array {
-  const out = new Uint8Array(len);
-  for (const s of srcs) for (let i = 0; i < len; i++) out[i] ^= s[i];
-  return out;
-}
-
 // ---- deterministic data ----
-let seed = 0x9e3779b9;
+let gen = prng(0x9e3779b9);
 export function reseed(s: number): void {
-  seed = s >>> 0 || 1;
+  gen = prng(s);
 }
-export function rand32(): number {
-  seed ^= seed << 13;
-  seed >>>= 0;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  seed >>>= 0;
-  return seed;
-}
-export const randInt = (n: number): number => rand32() % n;
-export function fillRandom(b: Uint8Array): Uint8Array {
-  for (let i = 0; i < b.length; i++) b[i] = rand32() & 0xff;
-  return b;
-}
+export const randInt = (n: number): number => gen.int(n);
+export const fillRandom = (b: Uint8Array): Uint8Array => gen.fill(b);
 
 /**
  * A view of len bytes inside a larger ArrayBuffer: at byte offset `offset` (1..63 for unaligned),

@@ -2,17 +2,8 @@
 // pairs for 253 members, null survivors, unaligned views; results round-trip to the original data.
 import { expect } from 'chai';
 import type { NativeAddon } from '../../src/native/loader.js';
-import {
-  eachKernel,
-  equal,
-  guardsIntact,
-  randInt,
-  refPq,
-  requireAddon,
-  reseed,
-  view,
-  views,
-} from './helpers.js';
+import { refPQ } from '../helpers/reference.js';
+import { eachKernel, equal, guardsIntact, randInt, requireAddon, reseed, view, views } from './helpers.js';
 
 describe('native kernels: recov_2data and recov_datap', () => {
   let addon: NativeAddon;
@@ -23,7 +14,7 @@ describe('native kernels: recov_2data and recov_datap', () => {
   function check(n: number, len: number, pairs: [number, number][], nulls: boolean) {
     const data: (Uint8Array | null)[] = views(n, len);
     if (nulls) for (let z = 2; z < n; z += 4) data[z] = null;
-    const { p: rp, q: rq } = refPq(data, len);
+    const { p: rp, q: rq } = refPQ(data, len);
     const p = view(len, 19);
     const q = view(len, 23, true);
     p.set(rp);

@@ -3,7 +3,8 @@
 import { expect } from 'chai';
 import { Suspect } from '../../src/core/op-record.js';
 import type { NativeAddon } from '../../src/native/loader.js';
-import { checksum, eachKernel, refPq, refXor, requireAddon, reseed, view, views } from './helpers.js';
+import { refPQ, refXor } from '../helpers/reference.js';
+import { checksum, eachKernel, requireAddon, reseed, view, views } from './helpers.js';
 
 describe('native kernels: pq_val and xor_val', () => {
   let addon: NativeAddon;
@@ -15,7 +16,7 @@ describe('native kernels: pq_val and xor_val', () => {
   function stripe(n: number, len: number, nulls = false) {
     const data: (Uint8Array | null)[] = views(n, len);
     if (nulls) for (let z = 1; z < n; z += 3) data[z] = null;
-    const ref = refPq(data, len);
+    const ref = refPQ(data, len);
     const p = view(len, 7);
     const q = view(len, 50, true);
     p.set(ref.p);

@@ -6,7 +6,9 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { cleanupTmp, raidtx, randomBuffers, refPQ, sha256, tmp, writeMembers } from '../helpers/cli.js';
+import { cleanupTmp, raidtx, sha256, tmp, writeMembers } from '../helpers/cli.js';
+import { randomBuffers } from '../helpers/prng.js';
+import { refPQ } from '../helpers/reference.js';
 import { expectFailure, type FaultFs, mountFaultFs, mountTmpfs, remountReadOnly } from './helpers.js';
 
 const MiB = 1024 * 1024;

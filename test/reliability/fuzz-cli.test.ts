@@ -6,7 +6,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { cleanupTmp, type RunResult, raidtx, randomBuffers, tmp, writeMembers } from '../helpers/cli.js';
+import { cleanupTmp, type RunResult, raidtx, tmp, writeMembers } from '../helpers/cli.js';
+import { randomBuffers } from '../helpers/prng.js';
 
 const RUNS = Number(process.env.RAIDTX_FUZZ_CLI_RUNS ?? 240);
 const PARALLEL = 3;

@@ -6,13 +6,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { ROOT, type RunResult, tmp } from '../helpers/cli.js';
-
-/** What a test needs but this machine lacks: fail in CI (it must run there), skip elsewhere. */
-export function unavailable(ctx: Mocha.Context, reason: string): never {
-  if (process.env.CI === 'true') throw new Error(`reliability test cannot run in CI: ${reason}`);
-  console.log(`      skipped: ${reason}`);
-  ctx.skip();
-}
+import { lacking } from '../helpers/prereq.js';
 
 /** Temporaries of raidtx's atomic outputs (`.<name>.raidtx-tmp-<pid>-<hex>`) left in `dir`. */
 export function temporariesIn(dir: string): string[] {
@@ -83,7 +77,7 @@ function isMountpoint(dir: string, parentDev: number): boolean {
 /** Mounts a faultfs over a fresh backing folder, or skips the test (fails in CI) saying why. */
 export async function mountFaultFs(ctx: Mocha.Context): Promise<FaultFs> {
   const bin = faultfsBinary();
-  if (!bin) unavailable(ctx, buildError);
+  if (!bin) lacking(ctx, buildError);
   const base = tmp('raidtx-faultfs-');
   const backing = join(base, 'backing');
   const mnt = join(base, 'mnt');
@@ -109,7 +103,7 @@ export async function mountFaultFs(ctx: Mocha.Context): Promise<FaultFs> {
   }
   if (!isMountpoint(mnt, parentDev)) {
     child.kill('SIGKILL');
-    unavailable(ctx, `cannot mount faultfs: ${stderr.trim().split('\n')[0] || 'timed out'}`);
+    lacking(ctx, `cannot mount faultfs: ${stderr.trim().split('\n')[0] || 'timed out'}`);
   }
   let rulesVersion = 0;
   return {
@@ -140,7 +134,7 @@ export function mountTmpfs(ctx: Mocha.Context, size: number, ro = false): { dir:
       stdio: 'pipe',
     });
   } catch (err) {
-    unavailable(ctx, `cannot mount a tmpfs (needs root): ${(err as Error).message.split('\n')[0]}`);
+    lacking(ctx, `cannot mount a tmpfs (needs root): ${(err as Error).message.split('\n')[0]}`);
   }
   return {
     dir,

@@ -12,8 +12,9 @@ import {
   readSuperblock,
   rebuildSuperblock,
   superOffset1,
-} from '../../src/core/md/superblock.js';
-import { type Fixture, hasMdadm, loadFixtures } from './fixtures.js';
+} from '../../../src/core/md/superblock.js';
+import { eachFixture, type Fixture, hasMdadm } from '../../helpers/md-fixtures.js';
+import { lacking } from '../../helpers/prereq.js';
 
 function bufferReader(buf: Buffer): ByteReader {
   return {
@@ -35,8 +36,6 @@ async function superblockOf(path: string) {
   }
 }
 
-const { fixtures, skip } = loadFixtures();
-
 describe('md superblock', () => {
   it('finds no superblock on a member without one', async () => {
     expect(await findSuperblocks(bufferReader(Buffer.alloc(1 << 20)))).to.deep.equal([]);
@@ -50,12 +49,7 @@ describe('md superblock', () => {
     expect(superOffset1(2, 12345678)).to.equal(4096);
   });
 
-  if (skip) {
-    it.skip(`kernel-made fixtures: ${skip}`);
-    return;
-  }
-
-  for (const fx of fixtures) {
+  eachFixture((fx) => {
     describe(fx.name, () => {
       it('parses every member as manifest.json and mdadm --examine describe it', async () => {
         const m = fx.manifest;
@@ -99,7 +93,7 @@ describe('md superblock', () => {
 
       rebuiltSuperblockCase(fx);
     });
-  }
+  });
 });
 
 function rebuiltSuperblockCase(fx: Fixture): void {
@@ -119,7 +113,7 @@ function rebuiltSuperblockCase(fx: Fixture): void {
       // the parsed-back superblock agrees with the original member's on everything but the device
       expect(parseSuperblock1(rebuilt.bytes, rebuilt.offset)!.dataOffset).to.equal(original.dataOffset);
     }
-    if (!hasMdadm()) this.skip();
+    if (!hasMdadm()) lacking(this, 'mdadm is not installed');
     const dir = mkdtempSync(join(tmpdir(), 'raidtx-md-sb-'));
     try {
       // an image of the member's size: zeros, then the new superblock and its metadata regions

@@ -11,15 +11,15 @@ import {
   mapArrayOffset,
   stripeBlocks,
   stripeMap,
-} from '../../src/core/md/layout.js';
+} from '../../../src/core/md/layout.js';
 import {
   AsyncTxFlags,
   asyncGenSyndrome,
   asyncXor,
   dmaWaitForAsyncTx,
   initAsyncSubmit,
-} from '../../src/index.js';
-import { loadFixtures } from './fixtures.js';
+} from '../../../src/index.js';
+import { eachFixture } from '../../helpers/md-fixtures.js';
 
 /**
  * The oracle: drivers/md/raid5.c raid5_compute_sector (the level 4/5/6 switch) and
@@ -227,14 +227,8 @@ describe('md layout: the table against the kernel', () => {
   });
 });
 
-const { fixtures, skip } = loadFixtures();
-
 describe('md layout: kernel-made arrays', () => {
-  if (skip) {
-    it.skip(`kernel-made fixtures: ${skip}`);
-    return;
-  }
-  for (const fx of fixtures) {
+  eachFixture((fx) => {
     it(`${fx.name}: data chunks rebuild truth.img and P/Q recomputed with the core equal the members'`, async () => {
       const man = fx.manifest;
       const g: MdGeometry = {
@@ -285,5 +279,5 @@ describe('md layout: kernel-made arrays', () => {
         );
       }
     });
-  }
+  });
 });

@@ -1,10 +1,12 @@
 // Real md arrays made by the Linux kernel (scripts/md-fixtures.sh): where they are, how to load them,
-// and generating them when absent (qemu present or installable as root), else a printed skip reason.
+// and generating them when absent (qemu present or installable as root). A configured fixture that is
+// still absent is a missing prerequisite (prereq.ts): a failure under CI=true, else a skip with the reason.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lackingTest } from './prereq.js';
 
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 export const FIXTURES_DIR = process.env.RAIDTX_MD_FIXTURES || '/tmp/md-fixtures';
@@ -67,30 +69,39 @@ function canGenerate(): string | null {
   return 'qemu-system-x86_64 is not installed and cannot be installed (not root or no apt-get)';
 }
 
-let cached: { fixtures: Fixture[]; skip: string | null } | null = null;
+export interface Fixtures {
+  /** the configured fixtures present in FIXTURES_DIR */
+  fixtures: Fixture[];
+  /** configured ones that are not there */
+  absent: string[];
+  /** why they are absent */
+  reason: string;
+}
+
+let cached: Fixtures | null = null;
 
 /**
  * The kernel-made fixtures. Generates missing configs first (minutes; CI runs scripts/md-fixtures.sh
- * before npm test so this finds them ready). `skip` says why there are none.
+ * before npm test so this finds them ready) unless RAIDTX_MD_NO_GENERATE=1.
  */
-export function loadFixtures(): { fixtures: Fixture[]; skip: string | null } {
+export function loadFixtures(): Fixtures {
   if (cached) return cached;
   const want = configNames();
   let have = new Set(present());
-  const missing = want.filter((n) => !have.has(n));
-  if (missing.length > 0 && process.env.RAIDTX_MD_NO_GENERATE !== '1') {
-    const why = canGenerate();
+  let reason = `not in ${FIXTURES_DIR} (make them with scripts/md-fixtures.sh)`;
+  if (want.some((n) => !have.has(n))) {
+    const why = process.env.RAIDTX_MD_NO_GENERATE === '1' ? 'RAIDTX_MD_NO_GENERATE=1' : canGenerate();
     if (why === null) {
+      const missing = want.filter((n) => !have.has(n));
       console.log(`    (md fixtures: generating ${missing.length} configs into ${FIXTURES_DIR}, ~10 s each)`);
       try {
         execFileSync('bash', [SCRIPT, FIXTURES_DIR, ...missing], { stdio: ['ignore', 'ignore', 'inherit'] });
       } catch {
-        console.log('    (md fixtures: generation failed for some configs; testing the ones present)');
+        reason = `generation by scripts/md-fixtures.sh failed for them`;
       }
       have = new Set(present());
-    } else if (have.size === 0) {
-      cached = { fixtures: [], skip: `no md fixtures in ${FIXTURES_DIR} and ${why}` };
-      return cached;
+    } else {
+      reason = `not in ${FIXTURES_DIR}, not generated: ${why}`;
     }
   }
   const fixtures = want
@@ -105,10 +116,28 @@ export function loadFixtures(): { fixtures: Fixture[]; skip: string | null } {
         memberPath: (slot: number) => join(dir, manifest.members.find((m) => m.raid_slot === slot)!.file),
       };
     });
-  const absent = want.filter((n) => !have.has(n));
-  if (absent.length > 0) console.log(`    (md fixtures absent, not tested: ${absent.join(' ')})`);
-  cached = { fixtures, skip: fixtures.length ? null : `no md fixtures in ${FIXTURES_DIR}` };
+  cached = { fixtures, absent: want.filter((n) => !have.has(n)), reason };
   return cached;
+}
+
+/**
+ * Declares `fn`'s tests for every configured fixture present, and one missing-prerequisite test for
+ * those absent (a failure under CI=true, else pending with the reason).
+ */
+export function eachFixture(fn: (fx: Fixture) => void): void {
+  const { fixtures, absent, reason } = loadFixtures();
+  for (const fx of fixtures) fn(fx);
+  const which =
+    fixtures.length === 0 ? `all ${absent.length} configured md fixtures` : `md fixtures ${absent.join(' ')}`;
+  if (absent.length > 0) lackingTest('kernel-made md fixtures', `${which}: ${reason}`);
+}
+
+/** The present fixture whose name starts with `prefix`, or null (declaring a missing-prerequisite test). */
+export function fixtureNamed(prefix: string): Fixture | null {
+  const fx = loadFixtures().fixtures.find((f) => f.name.startsWith(prefix));
+  if (!fx)
+    lackingTest(`kernel-made md fixture ${prefix}*`, `md fixture ${prefix}*: ${loadFixtures().reason}`);
+  return fx ?? null;
 }
 
 /** True when `mdadm` can be run here. */
