@@ -12,7 +12,7 @@ import { parseMemberSpec } from '../core/io/member.js';
 import { formatSize } from '../core/io/size.js';
 import { pqMembers } from '../core/jobs/pq.js';
 import { pqValMembers } from '../core/jobs/pq-val.js';
-import { recover2Data } from '../core/jobs/recover.js';
+import { recover2DataMembers } from '../core/jobs/recover.js';
 import type { JobOptions } from '../core/jobs/run.js';
 import { activeEngine, kernelName } from '../index.js';
 import {
@@ -81,7 +81,7 @@ export async function runDemo(ctx: Context): Promise<CommandResult> {
     const members = data.map((path, i) => spec((LOST as readonly number[]).includes(i) ? 'missing' : path));
     const outputs = rebuilt as [string, string];
     await step('recover-2data', () =>
-      recover2Data({ data: members, p: spec(p), q: spec(q), outputs, verify: false }, inner),
+      recover2DataMembers({ data: members, p: spec(p), q: spec(q), outputs, verify: false }, inner),
     );
     const verified = await Promise.all(
       rebuilt.map(async (path, k) => (await sha256(path)) === sums[LOST[k]!]),

@@ -3,7 +3,7 @@
 
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
-import { recover2Data } from '../core/jobs/recover.js';
+import { recover2DataMembers } from '../core/jobs/recover.js';
 import { parityMember, parseRecoverData } from './lib/args.js';
 import { collect, type Invoke, jobOptions } from './lib/context.js';
 import { generated } from './lib/render.js';
@@ -29,7 +29,7 @@ export function defineRecover2Data(program: Command, invoke: Invoke): void {
           );
         const verify = Boolean(o.verify) || ctx.opts.verify;
         const job = { data: specs, p, q, outputs: outputs as [string, string], verify };
-        const r = await recover2Data(job, jobOptions(ctx));
+        const r = await recover2DataMembers(job, jobOptions(ctx));
         const [fa, fb] = r.failed;
         const n = data.length;
         const what = `rebuilt data members ${fa} -> '${outputs[0]}' and ${fb} -> '${outputs[1]}' from ${n - 2} members, P and Q`;

@@ -44,7 +44,7 @@ export function parsePositiveSize(text: string, what: string): number {
 
 /** Human-readable size (binary units), e.g. `4 MiB`, `1000 B`. */
 export function formatSize(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
   let v = bytes;
   let u = 0;
   while (v >= 1024 && u < units.length - 1) {

@@ -26,7 +26,7 @@ export interface Recover2DataJob {
 
 const missingOf = (data: MemberSpec[]): number[] => data.flatMap((s, i) => (s.kind === 'missing' ? [i] : []));
 
-export async function recover2Data(
+export async function recover2DataMembers(
   job: Recover2DataJob,
   opts: JobOptions,
 ): Promise<JobResult & { failed: [number, number] }> {
@@ -60,7 +60,7 @@ export interface RecoverDatapJob {
   verify: boolean;
 }
 
-export async function recoverDatap(
+export async function recoverDatapMembers(
   job: RecoverDatapJob,
   opts: JobOptions,
 ): Promise<JobResult & { failed: number }> {
