@@ -31,6 +31,11 @@ v-r5-6d-16k-pl-1.2      5 6 16K  parity-last        1.2  3
 ALL="a-r6-5d-64k-ls-1.2 b-r6-4d-16k-ls-1.2 c-r6-6d-32k-ra-1.2 d-r6-6d-64k-la-1.0 e-r6-5d-64k-rs-0.90
 f-r6-7d-128k-pf-1.2 g-r6-6d-64k-ddfzr-1.2 h-r6-5d-64k-ls6-1.2 i-r5-4d-64k-ls-1.2 j-r5-5d-32k-ra-1.2
 k-r6-8d-512k-ls-1.2 $(awk 'NF {print $1}' <<< "$CONFIGS_EXTRA")"
+# One generator at a time: runs that overlap (parallel test suites, CI) would overwrite each other's
+# images. The second waits, then finds the configs made and has nothing left to do.
+mkdir -p "$OUT"
+exec 9>"$OUT/.lock"
+flock 9
 want=("$@")
 [ ${#want[@]} -gt 0 ] || read -r -a want <<< "$(echo $ALL)"
 todo=()

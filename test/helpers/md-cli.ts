@@ -3,7 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import type { MdGeometry } from '../../src/core/md/layout.js';
-import { type RunResult, raidtx } from './cli.js';
+import { type RunOptions, type RunResult, raidtx } from './cli.js';
 import type { Fixture } from './md-fixtures.js';
 
 export interface Run extends RunResult {
@@ -12,8 +12,8 @@ export interface Run extends RunResult {
 }
 
 /** Spawns `bin/raidtx.js ...args` (the one entry: a broken md registration fails every test). */
-export async function md(args: string[]): Promise<Run> {
-  const r = await raidtx(args);
+export async function md(args: string[], opts: RunOptions = {}): Promise<Run> {
+  const r = await raidtx(args, opts);
   let json = {};
   try {
     json = JSON.parse(r.stdout);
