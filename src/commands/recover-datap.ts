@@ -26,7 +26,10 @@ export function defineRecoverDatap(program: Command, invoke: Invoke): void {
           throw new UsageError(`recover-datap: give exactly one -o OUT, got ${outputs.length}`);
         const outP = (o.outP as string | undefined) ?? null;
         const verify = Boolean(o.verify) || ctx.opts.verify;
-        const r = await recoverDatapMembers({ data: specs, q, output: outputs[0]!, outP, verify }, jobOptions(ctx));
+        const r = await recoverDatapMembers(
+          { data: specs, q, output: outputs[0]!, outP, verify },
+          jobOptions(ctx),
+        );
         const n = data.length;
         const pText = outP !== null ? ` and P -> '${outP}'` : '';
         const what = `rebuilt data member ${r.failed} -> '${outputs[0]}'${pText} from ${n - 1} members and Q`;
