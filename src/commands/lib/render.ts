@@ -3,6 +3,7 @@
 
 import { formatSize } from '../../core/io/size.js';
 import type { PqMismatch, Range } from '../../core/jobs/ranges.js';
+import type { MdMismatch } from '../../core/md/check.js';
 import { activeEngine, kernelName, type OpName } from '../../index.js';
 import type { CommandResult } from './context.js';
 
@@ -73,4 +74,14 @@ export function valResult(
   human: string,
 ): CommandResult {
   return { exitCode: ok ? 0 : 1, json: { command, ok, ...fields }, human };
+}
+
+/** The first `max` inconsistent ranges of an md check, with stripe, offsets and suspect. */
+export function describeMdMismatches(list: readonly MdMismatch[], max = 20): string {
+  const lines = list.slice(0, max).map((x) => {
+    const who = x.suspect.slot !== undefined ? ` slot ${x.suspect.slot} '${x.suspect.path}'` : '';
+    return `  stripe ${x.stripe} array offset ${x.arrayOffset} member offset ${x.memberOffset} length ${x.length}: ${x.p ? 'P' : '-'}${x.q ? 'Q' : '-'} suspect ${x.suspect.role}${who}`;
+  });
+  if (list.length > max) lines.push(`  ... and ${list.length - max} more (see --json)`);
+  return lines.join('\n');
 }

@@ -5,9 +5,9 @@
 import type { Command } from 'commander';
 import { activeEngine } from '../../core/engine.js';
 import { formatSize } from '../../core/io/size.js';
-import { checkArray, type MdMismatch } from '../../core/md/check.js';
+import { checkArray } from '../../core/md/check.js';
 import { type Invoke, jobOptions } from '../lib/context.js';
-import { valResult } from '../lib/render.js';
+import { describeMdMismatches, valResult } from '../lib/render.js';
 import { geometryOptions, parseMdInput, rangeOption, withArray } from './options.js';
 
 export function defineMdCheck(md: Command, invoke: Invoke): void {
@@ -37,7 +37,7 @@ export function defineMdCheck(md: Command, invoke: Invoke): void {
             : [r.checked.p ? 'P' : '', r.checked.q ? 'Q' : ''].filter(Boolean).join(' and ');
         const human = ok
           ? `md check: ${r.stripes} stripes consistent (${what}; ${formatSize(r.dataBytes)} of array data, ${r.seconds.toFixed(3)} s, ${engine})`
-          : `md check: ${r.mismatches.length} inconsistent range(s) in ${r.stripes} stripes:\n${describe(r.mismatches)}`;
+          : `md check: ${r.mismatches.length} inconsistent range(s) in ${r.stripes} stripes:\n${describeMdMismatches(r.mismatches)}`;
         const json = {
           stripes: r.stripes,
           firstStripe: r.firstStripe,
@@ -51,13 +51,4 @@ export function defineMdCheck(md: Command, invoke: Invoke): void {
       });
     }),
   );
-}
-
-function describe(list: MdMismatch[], max = 20): string {
-  const lines = list.slice(0, max).map((x) => {
-    const who = x.suspect.slot !== undefined ? ` slot ${x.suspect.slot} '${x.suspect.path}'` : '';
-    return `  stripe ${x.stripe} array offset ${x.arrayOffset} member offset ${x.memberOffset} length ${x.length}: ${x.p ? 'P' : '-'}${x.q ? 'Q' : '-'} suspect ${x.suspect.role}${who}`;
-  });
-  if (list.length > max) lines.push(`  ... and ${list.length - max} more (see --json)`);
-  return lines.join('\n');
 }

@@ -4,6 +4,7 @@
 import { constants, type Stats } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import { IoError, UsageError } from '../errors.js';
+import { FieldError } from '../field-error.js';
 import { blockDeviceSize } from './device.js';
 import type { MemberSpec } from './member.js';
 
@@ -26,18 +27,18 @@ export interface InputMember {
   path: string | null;
   handle: FileHandle | null;
   identity: Identity | null;
-  /** file position of the member's byte 0: its `@OFFSET` plus `--offset` */
+  /** file position of the member's byte 0: its `@OFFSET` plus the range's offset */
   start: number;
   /** bytes from `start` to the end of the file or device */
   available: number;
 }
 
 export interface RangeOptions {
-  /** `--offset`: added to every member's own start */
+  /** added to every member's own start */
   offset: number;
-  /** `--length`, or null for "the members' size" */
+  /** bytes per member, or null for "the members' size" */
   length: number | null;
-  /** `--pad`: shorter members read as zero-padded */
+  /** shorter members read as zero-padded */
   pad: boolean;
 }
 
@@ -127,13 +128,15 @@ export async function openMembers(
       const short = real.filter((m) => m.available < length);
       if (short.length > 0 && !range.pad) {
         const m = short[0]!;
-        throw new UsageError(
-          `member '${m.label}': only ${m.available} bytes from offset ${m.start}, --length is ${length} (use --pad to read it as zero-padded)`,
+        throw new FieldError(
+          'length',
+          (f, name) =>
+            `member '${m.label}': only ${m.available} bytes from offset ${m.start}, ${f} is ${length} (use ${name('pad')} to read it as zero-padded)`,
         );
       }
     } else {
       const sizes = new Set(real.map((m) => m.available));
-      if (sizes.size > 1 && !range.pad) throw new UsageError(unequalMessage(real));
+      if (sizes.size > 1 && !range.pad) throw unequalSizes(real);
       length = real.length > 0 ? Math.max(...real.map((m) => m.available)) : 0;
     }
     return { members, length };
@@ -143,7 +146,7 @@ export async function openMembers(
   }
 }
 
-function unequalMessage(members: InputMember[]): string {
+function unequalSizes(members: InputMember[]): FieldError {
   const bySize = new Map<number, string[]>();
   for (const m of members) {
     const list = bySize.get(m.available) ?? [];
@@ -155,7 +158,11 @@ function unequalMessage(members: InputMember[]): string {
       names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
     return `${shown}: ${size} bytes`;
   });
-  return `members differ in size (${parts.join('; ')}); use --pad to read shorter members as zero-padded, or --length`;
+  return new FieldError(
+    'pad',
+    (f, name) =>
+      `members differ in size (${parts.join('; ')}); use ${f} to read shorter members as zero-padded, or ${name('length')}`,
+  );
 }
 
 /**

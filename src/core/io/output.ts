@@ -8,6 +8,7 @@ import { constants } from 'node:fs';
 import { type FileHandle, lstat, open, realpath, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { IoError, UsageError } from '../errors.js';
+import { FieldError } from '../field-error.js';
 import { blockDeviceSize, deviceAndPartitions, isHeld, loopBackingFile, mountedDeviceIds } from './device.js';
 import type { MemberSpec } from './member.js';
 import { describeError, type Identity, type InputMember, sameTarget, statMember } from './members.js';
@@ -49,7 +50,8 @@ async function inputOf(id: Identity, inputs: InputMember[]): Promise<InputMember
 }
 
 async function checkBlockWritable(label: string, id: Identity, force: boolean, need: number): Promise<void> {
-  if (!force) throw new UsageError(`output '${label}' is a block device: add --force to write to it`);
+  if (!force)
+    throw new FieldError('force', (f) => `output '${label}' is a block device: add ${f} to write to it`);
   const mounted = await mountedDeviceIds();
   const ids = await deviceAndPartitions(id.rdev);
   const busy = ids.find((d) => mounted.has(d));
