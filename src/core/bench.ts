@@ -32,6 +32,8 @@ export interface BenchResult {
   /** data members x bytes per second, 1 GB = 1e9 bytes */
   GBps: number;
   threads: number;
+  /** each thread's GB/s (GBps is their sum, rounded); not part of the CLI's JSON */
+  perThread: number[];
 }
 
 const rand = (n: number): Uint8Array => randomFillSync(new Uint8Array(n));
@@ -117,7 +119,7 @@ export async function benchCase(c: BenchCase, threads: number): Promise<BenchRes
   const base = { op: c.op, engine: c.engine, disks: benchMembers(c.op, c.disks), bytes: c.bytes, threads };
   if (threads <= 1) {
     const r = benchLoop(c);
-    return { ...base, kernel: r.kernel, GBps: round(r.GBps) };
+    return { ...base, kernel: r.kernel, GBps: round(r.GBps), perThread: [r.GBps] };
   }
   const runs = await Promise.all(
     Array.from(
@@ -132,7 +134,8 @@ export async function benchCase(c: BenchCase, threads: number): Promise<BenchRes
         }),
     ),
   );
-  return { ...base, kernel: runs[0]!.kernel, GBps: round(runs.reduce((s, r) => s + r.GBps, 0)) };
+  const perThread = runs.map((r) => r.GBps);
+  return { ...base, kernel: runs[0]!.kernel, GBps: round(perThread.reduce((s, x) => s + x, 0)), perThread };
 }
 
 function round(x: number): number {

@@ -1,15 +1,8 @@
 // Member ranges: PATH@OFFSET, --offset, --length, --pad, chunk sizes that do not divide the size,
-// tiny sizes, `zero` members, in-place commands, and offsets far beyond 4 GiB in sparse files.
+// tiny sizes, and offsets far beyond 4 GiB in sparse files, across commands. (Per-command behaviour:
+// test/commands/.)
 
-import {
-  closeSync,
-  existsSync,
-  ftruncateSync,
-  openSync,
-  readFileSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { cleanupTmp, raidtx, tmp, writeMembers } from '../helpers/cli.js';
@@ -109,56 +102,6 @@ describe('member ranges and sizes', () => {
     const ref = refPQ(data, 5000);
     expect(readFileSync(join(dir, 'P')).equals(ref.p)).to.equal(true);
     expect(readFileSync(join(dir, 'Q')).equals(ref.q)).to.equal(true);
-  });
-
-  it('a `zero` member keeps its index (its coefficient)', async () => {
-    const dir = tmp();
-    const data = randomBuffers(3, 3000, 8);
-    writeMembers(dir, data);
-    const r = await raidtx(['pq', '-P', 'P', '-Q', 'Q', 'd0', 'zero', 'd2'], { cwd: dir });
-    expect(r.code, r.stderr).to.equal(0);
-    const ref = refPQ([data[0]!, Buffer.alloc(3000), data[2]!], 3000);
-    expect(readFileSync(join(dir, 'Q')).equals(ref.q)).to.equal(true);
-  });
-
-  it('pq with only -Q writes Q and no P', async () => {
-    const dir = tmp();
-    const data = randomBuffers(3, 3000, 9);
-    writeMembers(dir, data);
-    const r = await raidtx(['--json', 'pq', '-Q', 'Q', 'd0', 'd1', 'd2'], { cwd: dir });
-    expect(r.code, r.stderr).to.equal(0);
-    expect(readFileSync(join(dir, 'Q')).equals(refPQ(data, 3000).q)).to.equal(true);
-    expect(existsSync(join(dir, 'P'))).to.equal(false);
-    const j = JSON.parse(r.stdout);
-    expect(Object.keys(j)).to.deep.equal(['command', 'ok', 'bytes', 'seconds', 'engine', 'kernel']);
-    expect(j).to.include({ command: 'pq', ok: true, bytes: 3000 });
-  });
-
-  it('xor --accumulate xors into DEST in place (with --verify)', async () => {
-    const dir = tmp();
-    const data = randomBuffers(3, 5000, 12);
-    writeMembers(dir, data);
-    const r = await raidtx(['--chunk', '1000', 'xor', '--verify', '--accumulate', '-o', 'd0', 'd1', 'd2'], {
-      cwd: dir,
-    });
-    expect(r.code, r.stderr).to.equal(0);
-    expect(readFileSync(join(dir, 'd0')).equals(refPQ(data, 5000).p)).to.equal(true);
-    expect(readFileSync(join(dir, 'd1')).equals(data[1]!)).to.equal(true);
-  });
-
-  it('memcpy copies a range between offsets without truncating DEST', async () => {
-    const dir = tmp();
-    const [src, dst] = randomBuffers(2, 6000, 13);
-    writeFileSync(join(dir, 'S'), src!);
-    writeFileSync(join(dir, 'D'), dst!);
-    const r = await raidtx(
-      ['--length', '1500', 'memcpy', 'S', 'D', '--src-offset', '100', '--dest-offset', '4000'],
-      { cwd: dir },
-    );
-    expect(r.code, r.stderr).to.equal(0);
-    const want = Buffer.from(dst!);
-    src!.copy(want, 4000, 100, 1600);
-    expect(readFileSync(join(dir, 'D')).equals(want)).to.equal(true);
   });
 
   it('works on sparse members far beyond 4 GiB (PATH@OFFSET)', async () => {

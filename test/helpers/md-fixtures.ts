@@ -4,11 +4,10 @@
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { ROOT } from './cli.js';
 import { lackingTest } from './prereq.js';
 
-export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 export const FIXTURES_DIR = process.env.RAIDTX_MD_FIXTURES || '/tmp/md-fixtures';
 const SCRIPT = join(ROOT, 'scripts/md-fixtures.sh');
 

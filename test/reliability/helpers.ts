@@ -1,3 +1,6 @@
+// test/reliability/ is a cross-cutting suite, the one folder of test/ that does not mirror src/: it
+// drives the whole CLI (and the addon) under real I/O faults, kills, concurrent runs and fuzzed input.
+//
 // Helpers of the reliability tests: the fault-injecting FUSE filesystem (faultfs.c, compiled here
 // into a temporary folder), small tmpfs mounts, and the checks every fault case shares.
 

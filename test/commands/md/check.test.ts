@@ -74,8 +74,19 @@ describe('raidtx md check (spawned) on kernel-made arrays', function () {
           expect([q.p, q.q, q.memberOffset]).to.deep.equal([false, true, off(qSlot) + sQ * C]);
           expect(mm).to.have.length(3);
         } else {
-          expect(d.suspect.role).to.equal('unknown');
+          // RAID5 has P only: it cannot name a member, and Q is never flagged
+          expect(d.suspect).to.deep.equal({ role: 'unknown' });
+          expect([d.p, d.q]).to.deep.equal([true, false]);
+          const p = mm.find((x) => x.stripe === sP)!;
+          expect(p.suspect).to.deep.equal({ role: 'unknown' });
+          expect([p.p, p.q, p.memberOffset, p.length]).to.deep.equal([
+            true,
+            false,
+            off(pSlot) + sP * C,
+            4096,
+          ]);
           expect(mm.map((x) => x.stripe).sort()).to.deep.equal([sData, sP].sort());
+          expect(mm).to.have.length(2);
         }
       });
     });

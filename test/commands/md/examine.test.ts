@@ -23,8 +23,16 @@ describe('raidtx md examine (spawned) on kernel-made arrays', function () {
         expect(arr.raidDisks).to.equal(n);
         expect(arr.metadata).to.equal(fx.manifest.metadata);
         const members = r.json.members as { path: string; slot: number; dataOffset: number }[];
-        for (const m of members) expect(m.path).to.equal(fx.memberPath(m.slot));
+        // every member once (an empty list must not pass), at its manifest's data offset
+        expect(members.map((m) => m.slot).sort((x, y) => x - y)).to.deep.equal([...Array(n).keys()]);
+        for (const m of members) {
+          expect(m.path).to.equal(fx.memberPath(m.slot));
+          expect(m.dataOffset, `slot ${m.slot}`).to.equal(
+            fx.manifest.members.find((x) => x.raid_slot === m.slot)!.data_offset_bytes,
+          );
+        }
         expect(r.json.missingSlots).to.deep.equal([]);
+        expect(r.json.stale).to.deep.equal([]);
       });
     });
   });
