@@ -127,6 +127,18 @@ describe('bad input is refused with exit 2, naming the culprit, writing nothing'
     });
   }
 
+  it('with --json, names the command even after global options with values', async () => {
+    for (const [args, command] of [
+      [['--json', '--engine', 'software', 'pq', '--nope'], 'pq'],
+      [['--json', '--chunk', '4K', 'md', 'export', '--nope'], 'md export'],
+      [['--engine', 'software', '--json', 'md', 'check', 'missing'], 'md check'],
+    ] as const) {
+      const r = await raidtx([...args], { cwd: dir });
+      expect(r.code, r.stderr).to.equal(2);
+      expect(JSON.parse(r.stdout)).to.include({ command, ok: false });
+    }
+  });
+
   it('with --json, still exit 2 and one JSON error object on stdout', async () => {
     const r = await raidtx(['--json', 'pq', '-P', 'P', '-Q', 'Q', 'd0', 'nope'], { cwd: dir });
     expect(r.code).to.equal(2);
