@@ -1,7 +1,6 @@
 // The plain promise API, built on the kernel-named one: each call is a one-descriptor chain.
 import { dmaWaitForAsyncTx, initAsyncSubmit } from './async-tx.js';
 import type { Tx } from './descriptor.js';
-import { RaidtxError } from './errors.js';
 import { AsyncTxFlags, DmaStatus } from './flags.js';
 import { asyncGenSyndrome } from './ops/pq.js';
 import { asyncSyndromeVal } from './ops/pq-val.js';
@@ -10,9 +9,10 @@ import { asyncRaid6DatapRecov } from './ops/raid6-datap-recov.js';
 import { asyncXor } from './ops/xor.js';
 import { asyncXorVal } from './ops/xor-val.js';
 
+/** Waits for the chain; a failed one throws the descriptor's own error (typed by whoever raised it). */
 async function finish(tx: Tx | null): Promise<void> {
   const status = await dmaWaitForAsyncTx(tx);
-  if (status !== DmaStatus.COMPLETE) throw new RaidtxError(tx?.error?.message ?? 'operation failed', 3);
+  if (status !== DmaStatus.COMPLETE) throw tx?.error ?? new Error(`operation ended with status ${status}`);
 }
 
 function lengthOf(blocks: readonly (Uint8Array | null)[]): number {

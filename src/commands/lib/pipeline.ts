@@ -18,10 +18,10 @@ import {
   dmaWaitForAsyncTx,
   initAsyncSubmit,
   kernelName,
-  OP_COMMAND,
   OP_NAMES,
 } from '../../index.js';
 import type { CommandResult, Context } from './context.js';
+import { OP_COMMAND } from './op-commands.js';
 
 /** Submits nothing itself: issues what `tx`'s chain waits on and waits; a failed chain throws. */
 export async function waitChain(tx: Tx | null, what: string): Promise<void> {
