@@ -17,11 +17,11 @@ export const MAX_RUN_RECORDS = 65536;
 
 /**
  * The one inline-threshold policy: work touching fewer bytes than this (all blocks together, see
- * recordBytes) runs on the calling JS thread, because a round trip to a worker thread costs more
- * than the kernel needs for that much memory (~8 us each way; bench/auto-threshold.mjs: inline
- * wins below ~320 KiB). The `auto` engine applies it to choose the synchronous path for an
- * operation; the addon applies the same value to whole run() batches. The effective value is the
- * addon's `inlineMaxBytes` (RAIDTX_INLINE_BYTES may move it for tests and benchmarks).
+ * recordBytes) runs on the calling JS thread, because a round trip to a worker thread (~8 us each
+ * way) costs more than the kernel needs for that much memory. The `auto` engine applies it to take
+ * the synchronous path for an operation; the addon applies the same value to whole run() batches.
+ * bench/auto-threshold.mjs times both sides per size: rerun it before moving this. The effective
+ * value is the addon's `inlineMaxBytes` (RAIDTX_INLINE_BYTES moves it for tests and benchmarks).
  */
 export const INLINE_MAX_BYTES = 256 * 1024;
 

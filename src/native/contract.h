@@ -17,8 +17,9 @@
 
 /* Work touching fewer bytes than this (all blocks together, see raidtx_rec_bytes) runs on the
  * calling JS thread: a round trip to a worker costs ~8 us each way, more than the kernel needs for
- * that much memory (bench/auto-threshold.mjs: inline wins below ~320 KiB). The `auto` engine uses
- * it to choose the synchronous path; run() uses it for whole batches. */
+ * that much memory (bench/auto-threshold.mjs times both). The `auto` engine uses it to take the
+ * synchronous path; run() uses it for whole batches. RAIDTX_INLINE_BYTES overrides it (binding.c),
+ * and the addon exports the value in force as `inlineMaxBytes`, which the engine reads. */
 #define RAIDTX_INLINE_MAX_BYTES (256 * 1024)
 
 /* per-granule suspect codes of pq_val (raid6check's rule); codes >= 0 name the data member */
