@@ -10,6 +10,9 @@
       'target_name': 'raidtx_native',
       'sources': [
         'src/native/binding.c',
+        'src/native/args.c',
+        'src/native/record.c',
+        'src/native/job.c',
         'src/native/dispatch.c',
         'src/native/cpu.c',
         'src/native/pool.c',

@@ -1,6 +1,6 @@
 // Where `--engine auto` should stop running operations inline: 64 independent pq operations of
 // each size, run inline on the JS thread (the native kernel called directly) and on the native
-// channels (worker threads), best of 30. AUTO_INLINE_MAX_BYTES in src/core/engine.ts comes from here.
+// channels (worker threads), best of 30. INLINE_MAX_BYTES in src/core/contract.ts comes from here.
 //   npm run build && node bench/auto-threshold.mjs
 import { setChannelPolicy } from '../dist/core/async-tx.js';
 import {

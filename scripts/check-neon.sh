@@ -16,7 +16,7 @@ flags=(-std=gnu11 -O3 -Wall -Wextra -Wno-unused-parameter -Werror -I"$src" -I/us
 files=(dispatch.c cpu.c ops.c gf.c
   xor_base.c xor_val_base.c pq_base.c pq_val_base.c recov_base.c memcpy_base.c memset_base.c
   xor_neon.c xor_val_neon.c pq_neon.c pq_val_neon.c recov_neon.c memcpy_neon.c memset_neon.c)
-for f in "${files[@]}" binding.c pool.c; do
+for f in "${files[@]}" binding.c args.c record.c job.c pool.c; do
   "$cc" "${flags[@]}" -fPIC -c "$src/$f" -o "$out/${f%.c}.o"
 done
 # every neon kernel must be in the objects, and dispatch must reference it
@@ -74,7 +74,7 @@ int main(void)
 C
 "$cc" "${flags[@]}" -c "$out/selftest.c" -o "$out/selftest.o"
 "$cc" -static -o "$out/selftest" "$out/selftest.o" $(for f in "${files[@]}"; do echo "$out/${f%.c}.o"; done)
-echo "check-neon: ${#files[@]} portable and NEON files + binding.c compile for aarch64 with $("$cc" -dumpfullversion)"
+echo "check-neon: ${#files[@]} portable and NEON files + the Node-API glue compile for aarch64 with $("$cc" -dumpfullversion)"
 if command -v qemu-aarch64 >/dev/null || command -v qemu-aarch64-static >/dev/null; then
   "$(command -v qemu-aarch64 || command -v qemu-aarch64-static)" "$out/selftest"
 else

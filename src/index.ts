@@ -8,6 +8,16 @@ export {
   registerChannel,
 } from './core/async-tx.js';
 export { Channel, type ChannelExecutor } from './core/channel.js';
+export {
+  INLINE_MAX_BYTES,
+  MAX_DATA,
+  MAX_DISKS,
+  MAX_RUN_RECORDS,
+  MAX_XOR_SRCS,
+  MIN_DATA,
+  MIN_DISKS,
+  Suspect,
+} from './core/contract.js';
 export { type AsyncTxCallback, Tx } from './core/descriptor.js';
 export { releaseChannel, requestChannel } from './core/dma-channel.js';
 export {
@@ -51,7 +61,7 @@ export { examineArray, type MdExamineReport } from './core/md/examine.js';
 export { exportArray, type MdExportResult } from './core/md/export.js';
 export { type ArrayRange, arrayRange } from './core/md/range.js';
 export { type MdRebuildResult, type RebuildTarget, rebuildMembers } from './core/md/rebuild.js';
-export { OP_COMMAND, OP_NAMES, type OpName, type OpRecord, Suspect } from './core/op-record.js';
+export { OP_NAMES, type OpName, type OpRecord } from './core/op-record.js';
 export { asyncMemcpy } from './core/ops/memcpy.js';
 export { asyncMemset } from './core/ops/memset.js';
 export { asyncGenSyndrome } from './core/ops/pq.js';

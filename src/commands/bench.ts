@@ -3,9 +3,11 @@
 import type { Command } from 'commander';
 import { type BenchEngine, type BenchResult, benchCase } from '../core/bench.js';
 import { InterruptedError, UsageError } from '../core/errors.js';
+import { FieldError } from '../core/field-error.js';
 import { formatSize, parsePositiveSize } from '../core/io/size.js';
-import { engineInfo, OP_COMMAND, OP_NAMES, type OpName } from '../index.js';
+import { engineInfo, MAX_DATA, MIN_DATA, OP_NAMES, type OpName } from '../index.js';
 import { type CommandResult, type Context, collect, type Invoke } from './lib/context.js';
+import { OP_COMMAND } from './lib/op-commands.js';
 
 export interface BenchInput {
   ops: OpName[];
@@ -57,7 +59,7 @@ export function defineBench(program: Command, invoke: Invoke): void {
         return runBench(
           {
             ops: parseOps(o.op as string[] | undefined),
-            disks: parseCount(o.disks, '--disks', 8, 2, 253),
+            disks: parseCount(o.disks, '--disks', 8, MIN_DATA, MAX_DATA),
             size: o.size === undefined ? 256 * 1024 : parsePositiveSize(String(o.size), '--size'),
             seconds,
             threads: parseCount(o.threads, '--threads', 1, 1, 256),
@@ -94,7 +96,10 @@ export async function runBench(input: BenchInput, ctx: Context): Promise<Command
           await benchCase(
             { op, engine, disks: input.disks, bytes: input.size, seconds: input.seconds, kernel },
             input.threads,
-          ),
+          ).catch((err: unknown) => {
+            // the core names the field; the command line names its option
+            throw err instanceof FieldError ? new UsageError(err.render((f) => `--${f}`)) : err;
+          }),
         );
         progress.update(++done, total);
         if (ctx.signal.aborted) throw new InterruptedError(String(ctx.signal.reason));

@@ -1,8 +1,9 @@
 // raidtx info: version, engines, why the native engine did not load, kernels per op, CPU features.
 
 import type { Command } from 'commander';
-import { engineInfo, OP_COMMAND, OP_NAMES } from '../index.js';
+import { type EngineInfo, engineInfo, OP_NAMES, type OpName } from '../index.js';
 import type { CommandResult, Context, Invoke } from './lib/context.js';
+import { OP_COMMAND } from './lib/op-commands.js';
 import { packageVersion } from './lib/version.js';
 
 export function defineInfo(program: Command, invoke: Invoke): void {
@@ -12,8 +13,33 @@ export function defineInfo(program: Command, invoke: Invoke): void {
     .action((_o: unknown, cmd: Command) => invoke(cmd, (ctx) => runInfo(ctx)));
 }
 
+/** Per-op kernels keyed by command name, like every report. */
+function byCommand(kernels: Record<OpName, string>): Record<string, string> {
+  return Object.fromEntries(OP_NAMES.map((op) => [OP_COMMAND[op], kernels[op]]));
+}
+
+interface CommandInfo {
+  engines: {
+    native: { available: boolean; reason?: string; kernels?: Record<string, string>; cpu?: string[] };
+    software: { available: true; kernels: Record<string, string> };
+  };
+  default: 'native' | 'software';
+}
+
+/** engineInfo() with the kernels keyed by command name (the keys keep their order). */
+function commandInfo(info: EngineInfo): CommandInfo {
+  const { native, software } = info.engines;
+  return {
+    engines: {
+      native: native.kernels ? { ...native, kernels: byCommand(native.kernels) } : native,
+      software: { ...software, kernels: byCommand(software.kernels) },
+    },
+    default: info.default,
+  };
+}
+
 export async function runInfo(ctx: Context): Promise<CommandResult> {
-  const info = engineInfo();
+  const info = commandInfo(engineInfo());
   const native = info.engines.native;
   const json = { version: packageVersion(), engines: info.engines, default: info.default };
   const c = ctx.ui.color;

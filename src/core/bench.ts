@@ -1,13 +1,15 @@
 // The benchmark harness of `raidtx bench`: in-memory kernel throughput per engine and op, on one
 // thread, or on several worker threads each running the same loop (`--threads`). Kernels are timed
 // here only, never on an ordinary run (lib/raid6/algos.c times at boot; we leave that to the user).
+// Kernels are chosen through the engine (chooseKernel), and the choice in force before is put back
+// when a case ends, so a forced kernel never outlives its benchmark.
 
 import { randomFillSync } from 'node:crypto';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { loadNative } from '../native/loader.js';
+import { chooseKernel } from './engine.js';
 import { EngineError } from './errors.js';
 import type { OpName, OpRecord } from './op-record.js';
-import { runSoftware, SOFTWARE_KERNEL } from './soft/index.js';
+import { runSoftware } from './soft/index.js';
 
 export type BenchEngine = 'native' | 'software';
 
@@ -69,35 +71,8 @@ export function benchRecord(op: OpName, disks: number, bytes: number): OpRecord 
   }
 }
 
-/** The synchronous runner and kernel name for an engine (and a forced native kernel). */
-export function benchRunner(
-  engine: BenchEngine,
-  op: OpName,
-  kernel: string | null,
-): { run: (r: OpRecord) => number; kernel: string } {
-  if (engine === 'software') {
-    if (kernel !== null && kernel !== SOFTWARE_KERNEL) {
-      throw new EngineError(`--kernel: the software engine has only '${SOFTWARE_KERNEL}'`);
-    }
-    return { run: runSoftware, kernel: SOFTWARE_KERNEL };
-  }
-  const { addon, reason } = loadNative();
-  if (!addon) throw new EngineError(`native engine unavailable: ${reason}`);
-  if (kernel !== null) {
-    const valid = addon.kernels()[op].valid;
-    if (!valid.includes(kernel)) {
-      throw new EngineError(
-        `--kernel: '${kernel}' is not available for ${op} here (available: ${valid.join(', ')})`,
-      );
-    }
-    addon.selectKernel(op, kernel);
-  }
-  return { run: (r) => addon.runSync(r), kernel: addon.kernels()[op].selected };
-}
-
-/** Times one case on this thread: warm up, then loop until `seconds` passed. Returns GB/s. */
-export function benchLoop(c: BenchCase): { GBps: number; kernel: string } {
-  const { run, kernel } = benchRunner(c.engine, c.op, c.kernel);
+/** Times one case on this thread with `run`: warm up, then loop until `seconds` passed. Returns GB/s. */
+function benchLoop(c: BenchCase, run: (r: OpRecord) => number): number {
   const record = benchRecord(c.op, c.disks, c.bytes);
   const warm = Math.min(0.2, c.seconds / 5) * 1000;
   let t0 = performance.now();
@@ -111,41 +86,50 @@ export function benchLoop(c: BenchCase): { GBps: number; kernel: string } {
     elapsed = performance.now() - t0;
   } while (elapsed < c.seconds * 1000);
   const bytes = benchMembers(c.op, c.disks) * c.bytes * iters;
-  return { GBps: bytes / (elapsed / 1000) / 1e9, kernel };
+  return bytes / (elapsed / 1000) / 1e9;
 }
 
-/** Runs one case on `threads` threads (workers beyond one); GBps is the sum over threads. */
+/**
+ * Runs one case on `threads` threads (workers beyond one); GBps is the sum over threads. The kernel
+ * is forced here, before any worker starts (the native choice is process-wide), and the previous
+ * choice is restored when the case ends, however it ends. An unknown kernel is a FieldError.
+ */
 export async function benchCase(c: BenchCase, threads: number): Promise<BenchResult> {
   const base = { op: c.op, engine: c.engine, disks: benchMembers(c.op, c.disks), bytes: c.bytes, threads };
-  if (threads <= 1) {
-    const r = benchLoop(c);
-    return { ...base, kernel: r.kernel, GBps: round(r.GBps), perThread: [r.GBps] };
+  const choice = chooseKernel(c.engine, c.op, c.kernel);
+  try {
+    if (threads <= 1) {
+      const one = benchLoop(c, choice.run);
+      return { ...base, kernel: choice.kernel, GBps: round(one), perThread: [one] };
+    }
+    const runs = await Promise.all(
+      Array.from(
+        { length: threads },
+        () =>
+          new Promise<number>((resolve, reject) => {
+            const w = new Worker(new URL(import.meta.url), { workerData: { raidtxBench: c } });
+            w.once('message', (m: { GBps: number } | { error: string }) =>
+              'error' in m ? reject(new EngineError(m.error)) : resolve(m.GBps),
+            );
+            w.once('error', reject);
+          }),
+      ),
+    );
+    return { ...base, kernel: choice.kernel, GBps: round(runs.reduce((s, r) => s + r, 0)), perThread: runs };
+  } finally {
+    choice.restore();
   }
-  const runs = await Promise.all(
-    Array.from(
-      { length: threads },
-      () =>
-        new Promise<{ GBps: number; kernel: string }>((resolve, reject) => {
-          const w = new Worker(new URL(import.meta.url), { workerData: { raidtxBench: c } });
-          w.once('message', (m: { GBps: number; kernel: string } | { error: string }) =>
-            'error' in m ? reject(new EngineError(m.error)) : resolve(m),
-          );
-          w.once('error', reject);
-        }),
-    ),
-  );
-  const perThread = runs.map((r) => r.GBps);
-  return { ...base, kernel: runs[0]!.kernel, GBps: round(perThread.reduce((s, x) => s + x, 0)), perThread };
 }
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-// Worker side of --threads.
+// Worker side of --threads: runs with the kernel the main thread chose (null: no change here).
 if (!isMainThread && (workerData as { raidtxBench?: BenchCase } | null)?.raidtxBench) {
   try {
-    parentPort!.postMessage(benchLoop((workerData as { raidtxBench: BenchCase }).raidtxBench));
+    const c = (workerData as { raidtxBench: BenchCase }).raidtxBench;
+    parentPort!.postMessage({ GBps: benchLoop(c, chooseKernel(c.engine, c.op, null).run) });
   } catch (e) {
     parentPort!.postMessage({ error: e instanceof Error ? e.message : String(e) });
   }

@@ -3,23 +3,20 @@
 //   software - no channels: every operation takes the synchronous TypeScript path
 //   auto     - native when loaded; small operations run inline (the native kernel called on the JS
 //              thread), where the round trip to a worker costs more than the work itself
+// The library starts in auto; the command line chooses with setEngine (--engine, RAIDTX_ENGINE).
 import { availableParallelism } from 'node:os';
 import { loadNative, type NativeAddon } from '../native/loader.js';
 import { registerChannel, setChannelPolicy, setInlineRunner, unregisterChannels } from './async-tx.js';
 import { Channel, type ChannelExecutor } from './channel.js';
+import { INLINE_MAX_BYTES } from './contract.js';
 import { EngineError } from './errors.js';
+import { FieldError } from './field-error.js';
 import { ALL_CAPS } from './flags.js';
-import { OP_COMMAND, OP_NAMES, type OpName, type OpRecord } from './op-record.js';
+import { OP_NAMES, type OpName, type OpRecord } from './op-record.js';
 import { runSoftware, SOFTWARE_KERNEL } from './soft/index.js';
 
 export type EngineMode = 'auto' | 'native' | 'software';
 export const ENGINE_MODES: readonly EngineMode[] = ['auto', 'native', 'software'];
-
-/**
- * In auto mode, operations touching fewer bytes than this (all blocks together) run inline.
- * Measured with bench/auto-threshold.mjs: inline wins below about 320 KiB, channels above.
- */
-export const AUTO_INLINE_MAX_BYTES = 256 * 1024;
 
 let mode: EngineMode = 'software';
 let active: 'native' | 'software' = 'software';
@@ -50,8 +47,8 @@ export function createSoftwareChannel(name = 'soft', capMask = ALL_CAPS): Channe
   return ch;
 }
 
-/** Parses an engine name (from --engine or RAIDTX_ENGINE). */
-export function parseEngineMode(value: string, source = '--engine'): EngineMode {
+/** Parses an engine name; `source` names where it came from in the message (the caller's word). */
+export function parseEngineMode(value: string, source = 'engine'): EngineMode {
   if ((ENGINE_MODES as readonly string[]).includes(value)) return value as EngineMode;
   throw new EngineError(`${source}: unknown engine '${value}' (use auto, native or software)`);
 }
@@ -71,7 +68,9 @@ export function setEngine(next: EngineMode): void {
     const n = Math.max(2, availableParallelism());
     for (let i = 0; i < n; i++) registerChannel(new Channel(`native${i}`, ALL_CAPS, exec));
   }
-  setChannelPolicy(mode === 'auto' ? (_cap, bytes) => bytes >= AUTO_INLINE_MAX_BYTES : () => true);
+  // the one inline policy (contract.ts INLINE_MAX_BYTES), at the addon's effective value
+  const inlineMax = addon?.inlineMaxBytes ?? INLINE_MAX_BYTES;
+  setChannelPolicy(mode === 'auto' ? (_cap, bytes) => bytes >= inlineMax : () => true);
   setInlineRunner(active === 'native' && addon ? (r) => addon.runSync(r) : runSoftware);
 }
 
@@ -95,16 +94,19 @@ export function kernelName(op: OpName): string {
 
 export interface EngineInfo {
   engines: {
-    native: { available: boolean; reason?: string; kernels?: Record<string, string>; cpu?: string[] };
-    software: { available: true; kernels: Record<string, string> };
+    native: { available: boolean; reason?: string; kernels?: Record<OpName, string>; cpu?: string[] };
+    software: { available: true; kernels: Record<OpName, string> };
   };
   default: 'native' | 'software';
 }
 
-/** What `raidtx info` reports: engines, why native is unavailable, kernels per op (by command name), CPU features. */
+/** The engines: whether native loaded (and why not), the kernel per op, CPU features. */
 export function engineInfo(): EngineInfo {
   const { addon, reason } = loadNative();
-  const softKernels = Object.fromEntries(OP_NAMES.map((op) => [OP_COMMAND[op], SOFTWARE_KERNEL]));
+  const softKernels = Object.fromEntries(OP_NAMES.map((op) => [op, SOFTWARE_KERNEL])) as Record<
+    OpName,
+    string
+  >;
   if (!addon) {
     return {
       engines: {
@@ -119,7 +121,7 @@ export function engineInfo(): EngineInfo {
     engines: {
       native: {
         available: true,
-        kernels: Object.fromEntries(OP_NAMES.map((op) => [OP_COMMAND[op], k[op].selected])),
+        kernels: Object.fromEntries(OP_NAMES.map((op) => [op, k[op].selected])) as Record<OpName, string>,
         cpu: addon.cpuFeatures(),
       },
       software: { available: true, kernels: softKernels },
@@ -128,15 +130,41 @@ export function engineInfo(): EngineInfo {
   };
 }
 
-// The environment's choice applies from the start; an invalid RAIDTX_ENGINE falls back to auto here
-// and is reported by the CLI, which parses it again.
-{
-  const env = process.env.RAIDTX_ENGINE;
-  const initial: EngineMode =
-    env && (ENGINE_MODES as readonly string[]).includes(env) ? (env as EngineMode) : 'auto';
-  try {
-    setEngine(initial);
-  } catch {
-    setEngine('software');
-  }
+export interface KernelChoice {
+  /** runs one record on the calling thread with the chosen kernel */
+  run: (r: OpRecord) => number;
+  /** the kernel's name */
+  kernel: string;
+  /** puts back the choice that was in force before (call it in a finally) */
+  restore: () => void;
 }
+
+/**
+ * Chooses `kernel` of `engine` for `op` (null: keep the current choice) whatever the active engine,
+ * for timing it (`raidtx bench`). The native choice is process-wide, so callers must restore it.
+ * An unknown kernel is a FieldError on 'kernel'; a missing native engine an EngineError.
+ */
+export function chooseKernel(engine: 'native' | 'software', op: OpName, kernel: string | null): KernelChoice {
+  if (engine === 'software') {
+    if (kernel !== null && kernel !== SOFTWARE_KERNEL)
+      throw new FieldError('kernel', (f) => `${f}: the software engine has only '${SOFTWARE_KERNEL}'`);
+    return { run: runSoftware, kernel: SOFTWARE_KERNEL, restore: () => {} };
+  }
+  const { addon, reason } = loadNative();
+  if (!addon) throw new EngineError(`native engine unavailable: ${reason}`);
+  const before = addon.kernels()[op];
+  if (kernel !== null && !before.valid.includes(kernel)) {
+    throw new FieldError(
+      'kernel',
+      (f) => `${f}: '${kernel}' is not available for ${op} here (available: ${before.valid.join(', ')})`,
+    );
+  }
+  if (kernel !== null) addon.selectKernel(op, kernel);
+  return {
+    run: (r) => addon.runSync(r),
+    kernel: addon.kernels()[op].selected,
+    restore: () => addon.selectKernel(op, before.selected),
+  };
+}
+
+setEngine('auto');

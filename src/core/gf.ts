@@ -1,5 +1,6 @@
 // GF(2^8) arithmetic with the Linux RAID6 field: polynomial x^8+x^4+x^3+x^2+1 (0x11d), generator {02}.
 // Tables follow lib/raid6/mktables.c; names match it (gfexp, gflog, gfinv, gfexi, gfmul).
+import { Suspect } from './contract.js';
 
 export const GF_POLY = 0x11d;
 
@@ -58,11 +59,12 @@ export function recovDatapConstant(faila: number): number {
 
 /**
  * raid6check's verdict for one byte: Px = P ^ P', Qx = Q ^ Q' (stored xor recomputed).
- * Returns -1 when neither differs, -2 when only P differs, -3 when only Q differs, otherwise the
- * data index z = log(Qx) - log(Px) mod 255 that explains both (may be >= the member count).
+ * Returns Suspect.NONE when neither differs, Suspect.P when only P differs, Suspect.Q when only Q
+ * differs, otherwise the data index z = log(Qx) - log(Px) mod 255 that explains both (may be >= the
+ * member count).
  */
 export function byteVerdict(px: number, qx: number): number {
-  if (px === 0) return qx === 0 ? -1 : -3;
-  if (qx === 0) return -2;
+  if (px === 0) return qx === 0 ? Suspect.NONE : Suspect.Q;
+  if (qx === 0) return Suspect.P;
   return (gflog[qx]! - gflog[px]! + 255) % 255;
 }

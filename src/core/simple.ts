@@ -1,8 +1,8 @@
 // The plain promise API, built on the kernel-named one: each call is a one-descriptor chain.
-import { dmaWaitForAsyncTx, initAsyncSubmit } from './async-tx.js';
+import { initAsyncSubmit } from './async-tx.js';
 import type { Tx } from './descriptor.js';
-import { RaidtxError } from './errors.js';
-import { AsyncTxFlags, DmaStatus } from './flags.js';
+import { AsyncTxFlags } from './flags.js';
+import { awaitChain } from './jobs/chain.js';
 import { asyncGenSyndrome } from './ops/pq.js';
 import { asyncSyndromeVal } from './ops/pq-val.js';
 import { asyncRaid62DataRecov } from './ops/raid6-2data-recov.js';
@@ -10,10 +10,8 @@ import { asyncRaid6DatapRecov } from './ops/raid6-datap-recov.js';
 import { asyncXor } from './ops/xor.js';
 import { asyncXorVal } from './ops/xor-val.js';
 
-async function finish(tx: Tx | null): Promise<void> {
-  const status = await dmaWaitForAsyncTx(tx);
-  if (status !== DmaStatus.COMPLETE) throw new RaidtxError(tx?.error?.message ?? 'operation failed', 3);
-}
+/** Waits for the chain; a failed one throws the descriptor's own error (typed by whoever raised it). */
+const finish = (tx: Tx | null): Promise<void> => awaitChain(tx);
 
 function lengthOf(blocks: readonly (Uint8Array | null)[]): number {
   const b = blocks.find((x) => x);

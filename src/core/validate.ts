@@ -1,8 +1,6 @@
 // Argument checks shared by the async_* operations: each names the argument and the broken rule.
+import { MAX_XOR_SRCS } from './contract.js';
 import { ArgumentError } from './errors.js';
-
-/** The most sources one xor takes (a bound the native engine enforces too). */
-export const MAX_XOR_SRCS = 1024;
 
 /** An integer in [min, max]. */
 export function checkInt(name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {

@@ -24,8 +24,8 @@ static int has_neon(void) { return (cpu_features() & CPU_NEON) != 0; }
 #endif
 #define BASE(op) {"base", always, (void (*)(void))op##_base, 0},
 
-/* priorities from test/native/perf.mjs on Zen 5 (higher wins). Plain XOR streams from L2/L3 and
- * the 256-bit kernels measured equal or faster there (and spare older CPUs AVX-512 down-clocking);
+/* priorities from `raidtx bench --op OP --kernel NAME` on Zen 5 (higher wins). Plain XOR streams
+ * from L2/L3 and the 256-bit kernels measured equal or faster there (and spare older CPUs AVX-512 down-clocking);
  * memset stays with libc's, which was as fast as or faster than the vector loops. */
 static const struct raidtx_kernel t_xor[] = {
 	BASE(xor_gen) X86(xor_gen, avx2, 25) X86(xor_gen, avx512, 20) NEON(xor_gen, 10)};
@@ -69,6 +69,14 @@ void dispatch_init(void)
 	for (int op = 0; op < OP_COUNT; op++)
 		if (!selected[op])
 			selected[op] = best(op);
+}
+
+int dispatch_op_index(const char *name)
+{
+	for (int i = 0; i < OP_COUNT; i++)
+		if (!strcmp(name, raidtx_op_names[i]))
+			return i;
+	return -1;
 }
 
 const struct raidtx_kernel *dispatch_table(int op, int *count)

@@ -1,4 +1,4 @@
-/* AVX2 vector primitives for kern_body.h (compiled with -mavx2). Tails use the base kernels. */
+/* AVX2 vector primitives for the kern_<op>.h bodies (built with -mavx2). Tails use the base kernels. */
 #include <immintrin.h>
 #include "raidtx.h"
 

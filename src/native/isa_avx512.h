@@ -1,4 +1,4 @@
-/* AVX-512BW vector primitives for kern_body.h (compiled with -mavx512f -mavx512bw -mavx512vl).
+/* AVX-512BW primitives for the kern_<op>.h bodies (built with -mavx512f -mavx512bw -mavx512vl).
  * Multiply by 2 in 0x11d: bytes with the top bit set get 0x1d xored in after the add (the
  * compare/mask/xor of lib/raid6/avx512.c); constant multiplies use pshufb nibble tables. */
 #include <immintrin.h>

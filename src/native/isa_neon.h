@@ -1,4 +1,4 @@
-/* NEON (AArch64 Advanced SIMD) vector primitives for kern_body.h. Tails use the base kernels. */
+/* NEON (AArch64 Advanced SIMD) primitives for the kern_<op>.h bodies. Tails use the base kernels. */
 #include <arm_neon.h>
 #include "raidtx.h"
 

@@ -4,7 +4,23 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { OpName, OpRecord } from '../core/op-record.js';
+import type { OpName, OpRecord } from './records.js';
+
+/** The addon's src/native/contract.h, as its `contract` export (frozen). */
+export interface NativeContract {
+  minData: number;
+  maxData: number;
+  maxDisks: number;
+  maxXorSrcs: number;
+  maxRunRecords: number;
+  /** the compiled default of the inline threshold */
+  inlineMaxBytes: number;
+  pResult: number;
+  qResult: number;
+  suspect: { NONE: number; P: number; Q: number; UNKNOWN: number };
+  /** op names in the addon's order (raidtx_op_names) */
+  ops: readonly string[];
+}
 
 export interface NativeAddon {
   /** Validates every record on the JS thread, then runs the batch in order on a worker thread. */
@@ -15,6 +31,9 @@ export interface NativeAddon {
   kernels(): Record<OpName, { selected: string; valid: string[] }>;
   /** Forces a kernel valid on this CPU for `op`; 'auto' restores the priority choice. */
   selectKernel(op: OpName, name: string): void;
+  readonly contract: NativeContract;
+  /** Batches (and, in the auto engine, operations) touching fewer bytes run on the calling thread. */
+  readonly inlineMaxBytes: number;
 }
 
 export interface NativeLoadResult {
@@ -51,7 +70,9 @@ function isAddon(x: unknown): x is NativeAddon {
     typeof a.runSync === 'function' &&
     typeof a.cpuFeatures === 'function' &&
     typeof a.kernels === 'function' &&
-    typeof a.selectKernel === 'function'
+    typeof a.selectKernel === 'function' &&
+    typeof a.contract === 'object' &&
+    typeof a.inlineMaxBytes === 'number'
   );
 }
 

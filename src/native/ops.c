@@ -7,7 +7,6 @@
 
 #define ZSEG 16384 /* bytes per step when zeros stand in for a member */
 static const uint8_t zeros[ZSEG] __attribute__((aligned(64)));
-#define MAXN 256
 
 static inline size_t min_sz(size_t a, size_t b)
 {
@@ -37,7 +36,7 @@ static int run_xor_val(const struct raidtx_rec *r)
 	if (r->flags)
 		return f(r->len, r->n, src, r->gran, r->flags);
 	/* only the answer is wanted: 1 MiB steps, stop at the first difference */
-	const uint8_t *ptrs[1025];
+	const uint8_t *ptrs[RAIDTX_MAX_XOR_SRCS];
 	for (size_t off = 0; off < r->len; off += (size_t)1 << 20) {
 		size_t seg = min_sz((size_t)1 << 20, r->len - off);
 		uint8_t m;
@@ -52,7 +51,7 @@ static int run_xor_val(const struct raidtx_rec *r)
 /* raid6check's verdict for granule [start, end) whose P and Q were both checked */
 static int32_t suspect_of(const struct raidtx_rec *r, size_t start, size_t end)
 {
-	int32_t verdict = -1;
+	int32_t verdict = RAIDTX_SUSPECT_NONE;
 	for (size_t i = start; i < end; i++) {
 		uint8_t wp = 0, wq = 0;
 		for (int z = r->n - 1; z >= 0; z--) {
@@ -65,18 +64,18 @@ static int32_t suspect_of(const struct raidtx_rec *r, size_t start, size_t end)
 		if (!px && !qx)
 			continue;
 		if (px && !qx)
-			v = -2;
+			v = RAIDTX_SUSPECT_P;
 		else if (!px)
-			v = -3;
+			v = RAIDTX_SUSPECT_Q;
 		else {
 			int z = ((int)gf_log[qx] - (int)gf_log[px] + 255) % 255;
-			v = z < r->n ? z : -4;
+			v = z < r->n ? z : RAIDTX_SUSPECT_UNKNOWN;
 		}
-		if (verdict != -1 && verdict != v)
-			return -4;
+		if (verdict != RAIDTX_SUSPECT_NONE && verdict != v)
+			return RAIDTX_SUSPECT_UNKNOWN;
 		verdict = v;
-		if (v == -4)
-			return -4;
+		if (v == RAIDTX_SUSPECT_UNKNOWN)
+			return RAIDTX_SUSPECT_UNKNOWN;
 	}
 	return verdict;
 }
@@ -87,9 +86,9 @@ static void pq_val_post(const struct raidtx_rec *r, size_t g0, size_t cnt, const
 		return;
 	for (size_t g = 0; g < cnt; g++) {
 		size_t start = (g0 + g) * r->gran, end = min_sz(start + r->gran, r->len);
-		int32_t s = -1;
+		int32_t s = RAIDTX_SUSPECT_NONE;
 		if (fl[g])
-			s = (r->p && r->q) ? suspect_of(r, start, end) : -4;
+			s = (r->p && r->q) ? suspect_of(r, start, end) : RAIDTX_SUSPECT_UNKNOWN;
 		r->suspect[g0 + g] = s;
 	}
 }
@@ -97,12 +96,12 @@ static void pq_val_post(const struct raidtx_rec *r, size_t g0, size_t cnt, const
 static unsigned run_pq_val(const struct raidtx_rec *r)
 {
 	pq_val_fn f = (pq_val_fn)r->kernel;
-	const uint8_t *ptrs[MAXN];
+	const uint8_t *ptrs[RAIDTX_MAX_DATA];
 	uint8_t fbuf[256];
 	int nulls = has_null(r->blocks, r->n);
 	size_t len = r->len, gran = r->gran, lim = nulls ? ZSEG : (size_t)1 << 62;
 	int answer_only = !r->flags && !r->suspect;
-	unsigned want = (r->p ? 1u : 0u) | (r->q ? 2u : 0u), any = 0;
+	unsigned want = (r->p ? RAIDTX_P_RESULT : 0u) | (r->q ? RAIDTX_Q_RESULT : 0u), any = 0;
 	if (answer_only)
 		gran = (size_t)1 << 20; /* any split works; stop early once everything differs */
 	size_t ngran = (len + gran - 1) / gran;
@@ -148,7 +147,7 @@ static void run_pq(const struct raidtx_rec *r)
 		f(r->len, r->n, (const uint8_t *const *)r->blocks, r->p, r->q, r->xordst);
 		return;
 	}
-	const uint8_t *ptrs[MAXN];
+	const uint8_t *ptrs[RAIDTX_MAX_DATA];
 	for (size_t off = 0; off < r->len; off += ZSEG) {
 		offset_ptrs(ptrs, r->blocks, r->n, off, -1, -1);
 		f(min_sz(ZSEG, r->len - off), r->n, ptrs, r->p ? r->p + off : NULL,
@@ -158,7 +157,7 @@ static void run_pq(const struct raidtx_rec *r)
 
 static void run_recov(const struct raidtx_rec *r)
 {
-	const uint8_t *ptrs[MAXN];
+	const uint8_t *ptrs[RAIDTX_MAX_DATA];
 	int two = r->op == OP_RECOV_2DATA;
 	uint8_t *da = r->blocks[r->faila], *db = two ? r->blocks[r->failb] : NULL;
 	for (size_t off = 0; off < r->len; off += ZSEG) {
@@ -210,4 +209,23 @@ int raidtx_execute(const struct raidtx_rec *r)
 		return 0;
 	}
 	return 0;
+}
+
+uint64_t raidtx_rec_bytes(const struct raidtx_rec *r)
+{
+	uint64_t len = r->len;
+	switch (r->op) {
+	case OP_XOR:
+		return len * (uint64_t)(r->n + 1); /* dest and srcs */
+	case OP_XOR_VAL:
+		return len * (uint64_t)r->n;
+	case OP_PQ:
+	case OP_PQ_VAL:
+	case OP_RECOV_2DATA:
+	case OP_RECOV_DATAP:
+		return len * (uint64_t)(r->n + 2); /* data, P and Q */
+	case OP_MEMCPY:
+		return len * 2;
+	}
+	return len; /* memset */
 }

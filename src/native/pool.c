@@ -2,7 +2,8 @@
  * libuv threadpool (4 threads) also serves the fs I/O that feeds these kernels, and long parity
  * batches there would stall reads. Workers sleep on a condition variable; polling before sleeping
  * was measured and rejected: on this 2-vCPU VM a polling worker slowed the JS thread's wake-up
- * more than it saved (tiny batches run inline instead, see binding.c). */
+ * more than it saved (small batches run inline instead,
+ * see RAIDTX_INLINE_MAX_BYTES in contract.h). */
 #include <pthread.h>
 #include <unistd.h>
 #include "pool.h"

@@ -1,5 +1,4 @@
 /* pq kernel for GFNI + AVX-512: multiplies by 2 and by the recovery constants with
  * gf2p8affineqb (bit matrices for 0x11d) */
 #include "isa_gfni.h"
-#define KB_WANT_PQ
-#include "kern_body.h"
+#include "kern_pq.h"

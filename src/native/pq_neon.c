@@ -1,6 +1,5 @@
-/* pq kernel for NEON (arm64): the single-pass body of kern_body.h */
+/* pq kernel for NEON (arm64): the single-pass body of kern_pq.h */
 #if defined(__aarch64__)
 #include "isa_neon.h"
-#define KB_WANT_PQ
-#include "kern_body.h"
+#include "kern_pq.h"
 #endif

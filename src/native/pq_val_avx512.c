@@ -1,4 +1,3 @@
-/* pq_val kernel for AVX512: the single-pass body of kern_body.h */
+/* pq_val kernel for AVX512: the single-pass body of kern_pq_val.h */
 #include "isa_avx512.h"
-#define KB_WANT_PQ_VAL
-#include "kern_body.h"
+#include "kern_pq_val.h"

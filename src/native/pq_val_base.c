@@ -13,9 +13,9 @@ unsigned pq_val_base_range(size_t start, size_t end, int n, const uint8_t *const
 			wp ^= data[z][i];
 		}
 		if (p && p[i] != wp)
-			bits |= 1;
+			bits |= RAIDTX_P_RESULT;
 		if (q && q[i] != wq)
-			bits |= 2;
+			bits |= RAIDTX_Q_RESULT;
 	}
 	return bits;
 }

@@ -1,6 +1,5 @@
-/* pq_val kernel for NEON (arm64): the single-pass body of kern_body.h */
+/* pq_val kernel for NEON (arm64): the single-pass body of kern_pq_val.h */
 #if defined(__aarch64__)
 #include "isa_neon.h"
-#define KB_WANT_PQ_VAL
-#include "kern_body.h"
+#include "kern_pq_val.h"
 #endif

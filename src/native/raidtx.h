@@ -2,13 +2,14 @@
  *
  * Kernels only ever see raw pointers of equal length `len`. Data pointers handed to a kernel are
  * never NULL: the driver (ops.c) substitutes a zero block for NULL members and for the failed
- * members of a recovery. Kernels are free of allocation and of argument checks; binding.c checks
+ * members of a recovery. Kernels are free of allocation and of argument checks; record.c checks
  * every argument before anything reaches them. */
 #ifndef RAIDTX_H
 #define RAIDTX_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include "contract.h"
 
 /* ---- GF(2^8), polynomial 0x11d, generator {02} (gf.c) ---- */
 extern uint8_t gf_exp[512]; /* gf_exp[i] = g^i, doubled so gf_exp[a + b] needs no mod */
@@ -133,6 +134,8 @@ unsigned cpu_features(void);
 const char *cpu_feature_name(unsigned bit);
 
 void dispatch_init(void);
+/* the op's index in raidtx_op_names, or -1 */
+int dispatch_op_index(const char *name);
 /* the kernel table of an op; *count receives its length */
 const struct raidtx_kernel *dispatch_table(int op, int *count);
 const struct raidtx_kernel *dispatch_selected(int op);
@@ -157,5 +160,8 @@ struct raidtx_rec {
 };
 /* runs one validated record; returns the op's result (val bits, else 0) */
 int raidtx_execute(const struct raidtx_rec *r);
+/* bytes the record reads and writes in all, as the core's recordBytes counts them: what the
+ * inline threshold of contract.h is compared with */
+uint64_t raidtx_rec_bytes(const struct raidtx_rec *r);
 
 #endif

@@ -1,4 +1,3 @@
-/* recov kernels (2data and datap) for AVX2: the single-pass body of kern_body.h */
+/* recov kernels (2data and datap) for AVX2: the single-pass body of kern_recov.h */
 #include "isa_avx2.h"
-#define KB_WANT_RECOV
-#include "kern_body.h"
+#include "kern_recov.h"

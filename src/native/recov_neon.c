@@ -1,6 +1,5 @@
-/* recov kernels (2data and datap) for NEON (arm64): the single-pass body of kern_body.h */
+/* recov kernels (2data and datap) for NEON (arm64): the single-pass body of kern_recov.h */
 #if defined(__aarch64__)
 #include "isa_neon.h"
-#define KB_WANT_RECOV
-#include "kern_body.h"
+#include "kern_recov.h"
 #endif

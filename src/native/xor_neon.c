@@ -1,6 +1,5 @@
-/* xor kernel for NEON (arm64): the single-pass body of kern_body.h */
+/* xor kernel for NEON (arm64): the single-pass body of kern_xor.h */
 #if defined(__aarch64__)
 #include "isa_neon.h"
-#define KB_WANT_XOR
-#include "kern_body.h"
+#include "kern_xor.h"
 #endif

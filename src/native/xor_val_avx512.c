@@ -1,5 +1,4 @@
-/* xor_val kernel for AVX512: the single-pass body of kern_body.h */
+/* xor_val kernel for AVX512: the single-pass body of kern_xor_val.h */
 #include "isa_avx512.h"
 #define KB_U 8 /* 8 x 64 bytes per source per step: measured a little faster than 4 */
-#define KB_WANT_XOR_VAL
-#include "kern_body.h"
+#include "kern_xor_val.h"

@@ -1,6 +1,5 @@
-/* xor_val kernel for NEON (arm64): the single-pass body of kern_body.h */
+/* xor_val kernel for NEON (arm64): the single-pass body of kern_xor_val.h */
 #if defined(__aarch64__)
 #include "isa_neon.h"
-#define KB_WANT_XOR_VAL
-#include "kern_body.h"
+#include "kern_xor_val.h"
 #endif

@@ -1,44 +1,66 @@
-// The bench harness (core/bench.ts, as built in dist/): one thread or several workers, GB/s summed over the threads.
-
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+// raidtx bench's harness: it chooses kernels through the engine and puts back whatever choice was in
+// force before, whether the case ran or was refused.
 import { expect } from 'chai';
-import type * as Bench from '../../src/core/bench.js';
-import { ensureBuilt, ROOT } from '../helpers/cli.js';
+import { type BenchCase, benchCase } from '../../src/core/bench.js';
+import { FieldError } from '../../src/core/field-error.js';
+import { SOFTWARE_KERNEL } from '../../src/core/soft/index.js';
+import { requireAddon } from '../native/helpers.js';
 
-// The workers load bench.js itself, which tsx does not hook inside a worker: the built copy (dist/) runs.
-let benchCase: typeof Bench.benchCase;
+const tiny = (kernel: string | null): BenchCase => ({
+  op: 'pq',
+  engine: 'native',
+  disks: 4,
+  bytes: 4096,
+  seconds: 0.01,
+  kernel,
+});
 
-describe('bench harness', function () {
-  this.timeout(30000);
-  before(async () => {
-    ensureBuilt();
-    ({ benchCase } = (await import(pathToFileURL(join(ROOT, 'dist/core/bench.js')).href)) as typeof Bench);
-  });
-  const c = { op: 'xor', engine: 'software', disks: 3, bytes: 16384, seconds: 0.05, kernel: null } as const;
-
-  it('one thread: one measurement, GBps is it (rounded)', async () => {
-    const r = await benchCase(c, 1);
-    expect(r).to.include({ op: 'xor', engine: 'software', disks: 3, bytes: 16384, threads: 1 });
-    expect(r.perThread).to.have.length(1);
-    expect(r.perThread[0]).to.be.greaterThan(0);
-    expect(r.GBps).to.be.closeTo(r.perThread[0]!, 0.0005);
-  });
-
-  it('--threads 3: one measurement per worker, GBps is their sum', async () => {
-    const r = await benchCase(c, 3);
-    expect(r).to.include({ op: 'xor', engine: 'software', disks: 3, bytes: 16384, threads: 3 });
-    expect(r.perThread).to.have.length(3);
-    for (const x of r.perThread) expect(x).to.be.greaterThan(0);
-    const sum = r.perThread.reduce((s, x) => s + x, 0);
-    expect(r.GBps).to.be.closeTo(sum, 0.0005);
-    // a sum, not one thread's figure nor their mean
-    expect(r.GBps).to.be.greaterThan(Math.max(...r.perThread));
+describe('bench: kernel choice', () => {
+  it('runs with the forced kernel and restores the automatic choice afterwards', async function () {
+    const addon = requireAddon(this);
+    const before = addon.kernels().pq.selected;
+    const r = await benchCase(tiny('base'), 1);
+    expect(r).to.include({ op: 'pq', engine: 'native', kernel: 'base', disks: 4, bytes: 4096, threads: 1 });
+    expect(addon.kernels().pq.selected).to.equal(before);
   });
 
-  it('memcpy and memset count one member, whatever --disks', async () => {
-    const r = await benchCase({ ...c, op: 'memset' }, 2);
-    expect(r.disks).to.equal(1);
-    expect(r.perThread).to.have.length(2);
+  it('restores a kernel that was forced before it ran, not the automatic one', async function () {
+    const addon = requireAddon(this);
+    const valid = addon.kernels().pq.valid;
+    if (valid.length < 2) this.skip();
+    const other = valid.find((k) => k !== 'base')!;
+    addon.selectKernel('pq', other);
+    try {
+      expect((await benchCase(tiny('base'), 1)).kernel).to.equal('base');
+      expect(addon.kernels().pq.selected).to.equal(other);
+      expect((await benchCase(tiny(null), 1)).kernel).to.equal(other);
+    } finally {
+      addon.selectKernel('pq', 'auto');
+    }
+  });
+
+  it('refuses an unknown kernel with a FieldError on "kernel" and changes nothing', async function () {
+    const addon = requireAddon(this);
+    const before = addon.kernels().pq.selected;
+    const err = await benchCase(tiny('warp'), 1).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).to.be.instanceOf(FieldError);
+    expect((err as FieldError).field).to.equal('kernel');
+    expect((err as FieldError).render((f) => `--${f}`)).to.match(
+      /^--kernel: 'warp' is not available for pq here/,
+    );
+    expect(addon.kernels().pq.selected).to.equal(before);
+  });
+
+  it('the software engine has only its TypeScript kernel', async () => {
+    const r = await benchCase({ ...tiny(null), engine: 'software' }, 1);
+    expect(r.kernel).to.equal(SOFTWARE_KERNEL);
+    const err = await benchCase({ ...tiny('avx2'), engine: 'software' }, 1).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).to.be.instanceOf(FieldError);
   });
 });

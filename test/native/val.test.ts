@@ -1,7 +1,7 @@
 // pq_val and xor_val: per-granule flags and raid6check suspect codes on injected corruption, and
 // proof that they never write a block.
 import { expect } from 'chai';
-import { Suspect } from '../../src/core/op-record.js';
+import { Suspect } from '../../src/core/contract.js';
 import type { NativeAddon } from '../../src/native/loader.js';
 import { refPQ, refXor } from '../helpers/reference.js';
 import { checksum, eachKernel, requireAddon, reseed, view, views } from './helpers.js';

@@ -1,5 +1,6 @@
 // Argument rules several commands share: member lists and their counts.
 
+import { MAX_DATA, MIN_DATA } from '../../core/contract.js';
 import { UsageError } from '../../core/errors.js';
 import { type MemberSpec, parseMemberSpec, type SpecRules } from '../../core/io/member.js';
 
@@ -7,9 +8,10 @@ export function parseSpecs(specs: string[], rules: SpecRules): MemberSpec[] {
   return specs.map((s) => parseMemberSpec(s, rules));
 }
 
-/** 2 <= n <= 253 data members (disks = n + 2 <= 255). */
+/** MIN_DATA <= n <= MAX_DATA data members (disks = n + 2 <= 255). */
 export function checkDataCount(command: string, n: number): void {
-  if (n < 2 || n > 253) throw new UsageError(`${command}: needs 2 to 253 DATA members, got ${n}`);
+  if (n < MIN_DATA || n > MAX_DATA)
+    throw new UsageError(`${command}: needs ${MIN_DATA} to ${MAX_DATA} DATA members, got ${n}`);
 }
 
 /** The data list of a recover command: exactly `want` members are `missing`. */

@@ -1,9 +1,9 @@
 // Checks P and/or Q against the data members and names the suspect of every inconsistent range.
 
 import { initAsyncSubmit } from '../async-tx.js';
+import { Suspect } from '../contract.js';
 import { AsyncTxFlags } from '../flags.js';
 import type { MemberSpec } from '../io/member.js';
-import { Suspect } from '../op-record.js';
 import { asyncSyndromeVal } from '../ops/pq-val.js';
 import { awaitChain } from './chain.js';
 import { alikePq, appendRange, type PqMismatch, suspectOf, valStep } from './ranges.js';

@@ -1,7 +1,7 @@
 // Byte ranges that jobs report (mismatches of the val commands and of md check): one entry per
 // granule that differs, merged into the previous entry when adjacent and alike.
 
-import { Suspect } from '../op-record.js';
+import { Suspect } from '../contract.js';
 
 export interface Range {
   offset: number;

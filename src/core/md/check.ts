@@ -1,11 +1,11 @@
 // Checking an md array: P (and Q) of every stripe in a range, with raid6check's suspect for each
 // inconsistent range. What a stripe can still verify with members missing is stripe-ops' business.
 
+import { Suspect } from '../contract.js';
 import { UsageError } from '../errors.js';
 import { awaitChain } from '../jobs/chain.js';
 import { appendRange } from '../jobs/ranges.js';
 import { type JobOptions, runJob } from '../jobs/run.js';
-import { Suspect } from '../op-record.js';
 import type { MdArray } from './array.js';
 import { dataChunksPerStripe } from './layout.js';
 import { type ArrayRange, presentReads, slotLabel, stepBytes, stripesOf } from './range.js';

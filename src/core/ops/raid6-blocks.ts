@@ -1,9 +1,6 @@
+import { MAX_DISKS, MIN_DISKS } from '../contract.js';
 import { ArgumentError } from '../errors.js';
 import { checkArray, checkInt, optionalBlockView } from '../validate.js';
-
-/** disks = data members + P + Q, as in the kernel: 4 <= disks <= 255. */
-export const MIN_DISKS = 4;
-export const MAX_DISKS = 255;
 
 export interface Raid6Views {
   data: (Uint8Array | null)[];
@@ -21,7 +18,7 @@ export function raid6Views(
   disks: number,
   len: number,
 ): Raid6Views {
-  checkInt('disks', disks, MIN_DISKS, MAX_DISKS);
+  checkInt('disks', disks, MIN_DISKS, MAX_DISKS); // data members + P + Q, as in the kernel
   checkInt('offset', offset, 0);
   checkInt('len', len, 0);
   checkArray('blocks', blocks, disks);

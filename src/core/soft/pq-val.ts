@@ -1,6 +1,7 @@
+import { Suspect } from '../contract.js';
 import { SumCheckFlags } from '../flags.js';
 import { byteVerdict } from '../gf.js';
-import { type PqValRecord, Suspect } from '../op-record.js';
+import type { PqValRecord } from '../op-record.js';
 import { pqKernel } from './pq.js';
 import { isZero, scratchTile, TILE } from './words.js';
 
