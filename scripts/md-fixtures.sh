@@ -12,7 +12,7 @@ shift || true
 TOOL=${MD_FIXTURES_TOOL:-$HERE/../../shared/tools/md-fixtures/make-fixtures.sh}
 [ -x "$TOOL" ] || [ -f "$TOOL" ] || { echo "md-fixtures: $TOOL not found (set MD_FIXTURES_TOOL)" >&2; exit 2; }
 
-# name level members chunk layout metadata member_MiB (same columns as make-fixtures.sh)
+# name level members chunk layout metadata member_MiB [extras] (same columns as make-fixtures.sh)
 # The built-in configs a..k cover left/right-symmetric, left/right-asymmetric, parity-first,
 # ddf-zero-restart, left-symmetric-6 (RAID6) and left-symmetric, right-asymmetric (RAID5).
 export CONFIGS_EXTRA="
@@ -27,6 +27,9 @@ s-r5-4d-16k-la-1.1      5 4 16K  left-asymmetric    1.1  2
 t-r5-5d-64k-rs-0.90     5 5 64K  right-symmetric    0.90 2
 u-r5-4d-32k-pf-1.0      5 4 32K  parity-first       1.0  2
 v-r5-6d-16k-pl-1.2      5 6 16K  parity-last        1.2  3
+w-r5-4d-64k-ls-ext4-1.2 5 4 64K  left-symmetric     1.2  24 fs=ext4
+x-r5-5d-32k-ra-ext4-1.2 5 5 32K  right-asymmetric   1.2  16 fs=ext4
+y-r6-5d-64k-ls-ext4-1.2 6 5 64K  left-symmetric     1.2  16 fs=ext4
 "
 ALL="a-r6-5d-64k-ls-1.2 b-r6-4d-16k-ls-1.2 c-r6-6d-32k-ra-1.2 d-r6-6d-64k-la-1.0 e-r6-5d-64k-rs-0.90
 f-r6-7d-128k-pf-1.2 g-r6-6d-64k-ddfzr-1.2 h-r6-5d-64k-ls6-1.2 i-r5-4d-64k-ls-1.2 j-r5-5d-32k-ra-1.2
