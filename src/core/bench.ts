@@ -1,5 +1,5 @@
-// The benchmark harness of `raidtx bench`: in-memory kernel throughput per engine and op, on one
-// thread, or on several worker threads each running the same loop (`--threads`). Kernels are timed
+// The benchmark harness behind `raidtx bench`: in-memory kernel throughput per engine and op, on
+// one thread, or on several worker threads each running the same loop. Kernels are timed
 // here only, never on an ordinary run (lib/raid6/algos.c times at boot; we leave that to the user).
 // Kernels are chosen through the engine (chooseKernel), and the choice in force before is put back
 // when a case ends, so a forced kernel never outlives its benchmark.

@@ -3,7 +3,9 @@
 //   software - no channels: every operation takes the synchronous TypeScript path
 //   auto     - native when loaded; small operations run inline (the native kernel called on the JS
 //              thread), where the round trip to a worker costs more than the work itself
-// The library starts in auto; the command line chooses with setEngine (--engine, RAIDTX_ENGINE).
+//              (the policy and its threshold: INLINE_MAX_BYTES in contract.ts)
+// The library starts in auto and reads no environment; callers (the command line among them)
+// choose with setEngine.
 import { availableParallelism } from 'node:os';
 import { loadNative, type NativeAddon } from '../native/loader.js';
 import { registerChannel, setChannelPolicy, setInlineRunner, unregisterChannels } from './async-tx.js';
