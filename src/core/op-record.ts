@@ -18,8 +18,6 @@ export type {
   XorRecord,
   XorValRecord,
 } from '../native/records.js';
-// Suspect lives in contract.ts with the other shared codes; re-exported for existing importers.
-export { Suspect } from './contract.js';
 
 export const OP_NAMES: readonly OpName[] = [
   'xor',
