@@ -36,6 +36,7 @@ export function geometryOptions(cmd: Command): Command {
     .addOption(new Option('--raid-disks <n>', 'without superblocks: number of members'))
     .addOption(new Option('--data-offset <size>', 'without superblocks: where data starts on each member'))
     .option('--include-stale', 'use members whose events count lags the others')
+    .option('--metadata <version>', 'read only superblocks of this md metadata version (0.90, 1.0, 1.1, 1.2)')
     .option('--step <size>', 'bytes per member per step (default 4M, whole chunks)');
 }
 
@@ -44,6 +45,8 @@ export interface MdInput {
   explicit: ExplicitGeometry;
   includeStale: boolean;
   step: number | null;
+  /** --metadata: the superblock version to use (several on a member) */
+  metadata?: string;
 }
 
 /**
@@ -70,6 +73,7 @@ export function parseMdInput(members: string[], o: Record<string, unknown>): MdI
     explicit,
     includeStale: Boolean(o.includeStale),
     step: o.step === undefined ? null : parsePositiveSize(String(o.step), '--step'),
+    ...(o.metadata === undefined ? {} : { metadata: String(o.metadata) }),
   };
 }
 
@@ -79,6 +83,7 @@ export function openArray(input: MdInput, ctx: Context): Promise<MdArray> {
     explicit: input.explicit,
     includeStale: input.includeStale,
     offset: ctx.opts.offset,
+    ...(input.metadata === undefined ? {} : { metadata: input.metadata }),
   };
   return assembleArray(parseSpecs(input.members, { missing: true }), opts);
 }
