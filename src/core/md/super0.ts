@@ -161,6 +161,7 @@ export function parseSuperblock0(sb: Buffer, offset: number): MdSuperblock | nul
             backwards: sb.readInt32LE(W.delta_disks * 4) < 0,
           }
         : null,
+    thisDiskMatches: w(desc + 3) === w(THIS_DISK + 3) && w(desc + 4) === w(THIS_DISK + 4),
     state90: state,
     raw: Buffer.from(sb.subarray(0, SB0_BYTES)),
   };

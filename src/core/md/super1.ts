@@ -190,6 +190,7 @@ export function parseSuperblock1(sb: Buffer, offset: number): MdSuperblock | nul
             backwards: Boolean(features & Feature1.RESHAPE_BACKWARDS),
           }
         : null,
+    thisDiskMatches: true,
     state90: 0,
     raw: Buffer.from(sb.subarray(0, Math.min(superSize1(rolesInBuffer), sb.length))),
   };

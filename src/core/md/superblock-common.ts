@@ -102,6 +102,8 @@ export interface MdSuperblock {
   recoveryOffset: number;
   /** reshape in progress (1.x RESHAPE_ACTIVE, 0.90 minor 91), else null */
   reshape: ReshapeInfo | null;
+  /** 0.90: this_disk agrees with disks[this_disk.number] on raid_disk and state (true for 1.x) */
+  thisDiskMatches: boolean;
   /** 0.90 state word (0 for 1.x) */
   state90: number;
   /** the superblock bytes as read (1.x: 256 + 2 * max_dev, rounded up to 512; 0.90: 4096) */

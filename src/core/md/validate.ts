@@ -88,6 +88,12 @@ function check090(sb: MdSuperblock, memberBytes: number): SuperblockProblem | nu
   if (common) return common;
   if (sb.devNumber >= 27)
     return problem('this_disk.number', sb.devNumber, 'beyond the 27 descriptors of a 0.90 superblock');
+  if (!sb.thisDiskMatches)
+    return problem(
+      'this_disk',
+      'raid_disk/state',
+      `disagree with disks[${sb.devNumber}], the descriptor md reads`,
+    );
   if (sb.slot !== null && sb.slot >= sb.raidDisks)
     return problem('this_disk.raid_disk', sb.slot, `beyond raid_disks ${sb.raidDisks}`);
   if (sb.dataSize > sb.superOffset)
