@@ -302,8 +302,11 @@ export function disagreement(ref: MdSuperblock, sb: MdSuperblock): [string, stri
     ['size', (s) => s.dataSize],
     ['ctime', (s) => s.creationTime],
   ];
-  for (const [name, get] of fields)
-    if (get(ref) !== get(sb)) return [name, String(get(ref)), String(get(sb))];
+  const unit = (name: string, v: string | number): string =>
+    name === 'size' || name.startsWith('chunk') ? `${v} bytes` : String(v);
+  for (const [name, get] of fields) {
+    if (get(ref) !== get(sb)) return [name, unit(name, get(ref)), unit(name, get(sb))];
+  }
   return null;
 }
 
