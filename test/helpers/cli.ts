@@ -3,7 +3,19 @@
 
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -117,6 +129,16 @@ export function snapshot(dir: string): Record<string, string> {
     out[name] = st?.isFile() ? sha256(p) : st?.isDirectory() ? 'dir' : 'other';
   }
   return out;
+}
+
+/** Flips bits of the byte at `offset` of the file at `path`, in place (xor 0x5a). */
+export function flipByte(path: string, offset: number): void {
+  const fd = openSync(path, 'r+');
+  const b = Buffer.alloc(1);
+  readSync(fd, b, 0, 1, offset);
+  b[0]! ^= 0x5a;
+  writeSync(fd, b, 0, 1, offset);
+  closeSync(fd);
 }
 
 /** Writes buffers as files d0, d1, ... in dir and returns their paths. */

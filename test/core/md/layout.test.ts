@@ -11,15 +11,15 @@ import {
   mapArrayOffset,
   stripeBlocks,
   stripeMap,
-} from '../../src/core/md/layout.js';
+} from '../../../src/core/md/layout.js';
 import {
   AsyncTxFlags,
   asyncGenSyndrome,
   asyncXor,
   dmaWaitForAsyncTx,
   initAsyncSubmit,
-} from '../../src/index.js';
-import { loadFixtures } from './fixtures.js';
+} from '../../../src/index.js';
+import { loadFixtures } from '../../helpers/md-fixtures.js';
 
 /**
  * The oracle: drivers/md/raid5.c raid5_compute_sector (the level 4/5/6 switch) and

@@ -4,11 +4,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { UsageError } from '../../src/core/errors.js';
-import { majorMinor } from '../../src/core/io/device.js';
-import { parseMemberSpec } from '../../src/core/io/member.js';
-import { closeAll, openMembers, readMember } from '../../src/core/io/members.js';
-import { parseSize } from '../../src/core/io/size.js';
+import { UsageError } from '../../../src/core/errors.js';
+import { majorMinor } from '../../../src/core/io/device.js';
+import { parseMemberSpec } from '../../../src/core/io/member.js';
+import { closeAll, openMembers, readMember } from '../../../src/core/io/members.js';
+import { parseSize } from '../../../src/core/io/size.js';
 
 describe('io: size strings', () => {
   it('parses bytes and K M G T s suffixes exactly', () => {

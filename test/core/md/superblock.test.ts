@@ -12,8 +12,8 @@ import {
   readSuperblock,
   rebuildSuperblock,
   superOffset1,
-} from '../../src/core/md/superblock.js';
-import { type Fixture, hasMdadm, loadFixtures } from './fixtures.js';
+} from '../../../src/core/md/superblock.js';
+import { type Fixture, hasMdadm, loadFixtures } from '../../helpers/md-fixtures.js';
 
 function bufferReader(buf: Buffer): ByteReader {
   return {
