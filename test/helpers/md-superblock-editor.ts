@@ -2,7 +2,7 @@
 // its md_p.h name (or a raw byte offset), and fix the checksum — independent of src/ on purpose, so
 // that what the tests craft does not depend on the code they test.
 
-import { closeSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 
 export type SbKind = '0.90' | '1.0' | '1.1' | '1.2';
 type Field = [offset: number, bytes: 1 | 2 | 4 | 8, signed: boolean];
@@ -140,13 +140,11 @@ function fieldOf(kind: SbKind, sb: Buffer, name: string): Field {
   const raw = /^byte:(\d+)$/.exec(name);
   if (raw) return [Number(raw[1]), 1, false];
   if (kind === '0.90') {
-    const disk = /^disks\[(\d+)\]\.(number|raid_disk|state)$/.exec(name);
-    if (disk)
-      return [
-        (128 + Number(disk[1]) * 32 + { number: 0, raid_disk: 3, state: 4 }[disk[2] as 'number'])! * 4,
-        4,
-        false,
-      ];
+    const disk = /^disks\[(\d+|self)\]\.(number|raid_disk|state)$/.exec(name);
+    if (disk) {
+      const i = disk[1] === 'self' ? sb.readUInt32LE(992 * 4) : Number(disk[1]);
+      return [(128 + i * 32 + { number: 0, raid_disk: 3, state: 4 }[disk[2] as 'number']) * 4, 4, false];
+    }
     const w = WORDS_0[name];
     if (w === undefined) throw new Error(`no 0.90 field ${name}`);
     return [w * 4, 4, false];
@@ -221,4 +219,14 @@ export function writeSuperblockBytes(path: string, kind: SbKind, sb: Buffer): vo
   } finally {
     closeSync(fd);
   }
+}
+
+/** The data area of a member image: `used` bytes from the data offset its superblock records. */
+export function memberDataArea(path: string, used: number): Buffer {
+  const kind = detect(path);
+  const off =
+    kind && kind !== '0.90'
+      ? Number(getField(kind, readSuperblockBytes(path, kind), 'data_offset')) * 512
+      : 0;
+  return readFileSync(path).subarray(off, off + used);
 }
