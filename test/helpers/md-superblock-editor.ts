@@ -173,6 +173,16 @@ export function getField(kind: SbKind, sb: Buffer, name: string): bigint {
   return BigInt(n);
 }
 
+/** Sets fields of superblock bytes `sb` of `kind` in place and fixes the checksum (unless sb_csum is edited). */
+export function editBytes(kind: SbKind, sb: Buffer, edits: Edits): Buffer {
+  for (const [name, v] of Object.entries(edits)) put(sb, fieldOf(kind, sb, name), v);
+  if (!('sb_csum' in edits)) {
+    if (kind === '0.90') sb.writeUInt32LE(checksum0(sb), 38 * 4);
+    else sb.writeUInt32LE(checksum1(sb), 216);
+  }
+  return sb;
+}
+
 /**
  * Sets fields of the superblock on `path` (in place) and fixes its checksum unless `sb_csum` is one
  * of the edits. `kind` defaults to the superblock found. Returns the kind edited.
@@ -185,11 +195,7 @@ export function editSuperblock(path: string, edits: Edits, kind: SbKind | null =
   try {
     const sb = Buffer.alloc(Math.min(4096, size - at));
     readSync(fd, sb, 0, sb.length, at);
-    for (const [name, v] of Object.entries(edits)) put(sb, fieldOf(kind, sb, name), v);
-    if (!('sb_csum' in edits)) {
-      if (kind === '0.90') sb.writeUInt32LE(checksum0(sb), 38 * 4);
-      else sb.writeUInt32LE(checksum1(sb), 216);
-    }
+    editBytes(kind, sb, edits);
     writeSync(fd, sb, 0, sb.length, at);
     return kind;
   } finally {
