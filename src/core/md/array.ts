@@ -16,6 +16,7 @@ import {
   type MdGeometry,
   validateGeometry,
 } from './layout.js';
+import { checkDataOffsets } from './probe.js';
 import { fileReader, findSuperblocks, type MdSuperblock } from './superblock.js';
 import { boundedList, checkSuperblock, disagreement, MAX_RAID_DISKS } from './validate.js';
 
@@ -129,7 +130,9 @@ export async function assembleArray(specs: MemberSpec[], opts: AssembleOptions):
       return fromExplicit(members, opts.explicit);
     }
     chooseSuperblocks(real, found, wanted, opts.metadata);
-    return fromSuperblocks(members, opts);
+    const array = fromSuperblocks(members, opts);
+    await checkDataOffsets(array);
+    return array;
   } catch (err) {
     await closeAll(opened);
     throw err;

@@ -388,6 +388,20 @@ export const CASES: HostileCase[] = [
     edits: { devflags: 1, cnt_corrected_read: 99 },
     cmds: ['check'],
   },
+  {
+    fx: R6_12,
+    what: 'data_offset 8 sectors early: parity disagrees',
+    edits: { data_offset: 2040n },
+    refuse: /data_offset fields differ.*parity does not agree/,
+    cmds: ['export', 'rebuild'],
+  },
+  {
+    fx: R5_10,
+    what: 'data_offset moved on a 1.0 member: parity disagrees',
+    edits: { data_offset: 8n },
+    refuse: /data_offset fields differ/,
+    cmds: ['check'],
+  },
   // --- 1.2, RAID5 ---
   {
     fx: R5_12,
