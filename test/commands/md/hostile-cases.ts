@@ -15,6 +15,8 @@ export interface HostileCase {
   edits: Edits;
   /** superblock kind to edit when the editor cannot detect it (a broken version field) */
   kind?: SbKind;
+  /** the edited member is a full copy even when refused (the refusal reads its data) */
+  full?: boolean;
   /** stderr must match (exit 2); absent: the right answer */
   refuse?: RegExp;
   cmds: MdCommand[];
@@ -392,6 +394,7 @@ export const CASES: HostileCase[] = [
     fx: R6_12,
     what: 'data_offset 8 sectors early: parity disagrees',
     edits: { data_offset: 2040n },
+    full: true,
     refuse: /data_offset fields differ.*parity does not agree/,
     cmds: ['export', 'rebuild'],
   },
@@ -399,6 +402,7 @@ export const CASES: HostileCase[] = [
     fx: R5_10,
     what: 'data_offset moved on a 1.0 member: parity disagrees',
     edits: { data_offset: 8n },
+    full: true,
     refuse: /data_offset fields differ/,
     cmds: ['check'],
   },

@@ -103,7 +103,7 @@ describe('raidtx md (spawned) on hostile superblocks: refused naming the field, 
       const slot = j.c.slot ?? 1;
       const edited = join(j.dir, `member${slot}.img`);
       mkdirSync(j.dir);
-      if (j.c.refuse) metadataOnlyCopy(j.fx.memberPath(slot), edited);
+      if (j.c.refuse && !j.c.full) metadataOnlyCopy(j.fx.memberPath(slot), edited);
       else copyFileSync(j.fx.memberPath(slot), edited);
       editSuperblock(edited, j.c.edits, j.c.kind ?? detect(edited));
     }
