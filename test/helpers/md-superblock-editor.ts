@@ -126,14 +126,13 @@ export function checksum0(sb: Buffer): number {
 
 export type Edits = Record<string, number | bigint>;
 
-function put(sb: Buffer, [off, bytes, signed]: Field, v: number | bigint): void {
-  if (bytes === 8) sb.writeBigUInt64LE(BigInt.asUintN(64, BigInt(v)), off);
-  else if (bytes === 1) sb.writeUInt8(Number(v) & 0xff, off);
-  else if (bytes === 2) signed ? sb.writeInt16LE(Number(v), off) : sb.writeUInt16LE(Number(v) & 0xffff, off);
-  else
-    signed && Number(v) < 0
-      ? sb.writeInt32LE(Number(v), off)
-      : sb.writeUInt32LE(Number(BigInt.asUintN(32, BigInt(v))), off);
+function put(sb: Buffer, [off, bytes]: Field, v: number | bigint): void {
+  // Any value fits: it is truncated to the field's width (two's complement for negative values).
+  const u = BigInt.asUintN(bytes * 8, BigInt(v));
+  if (bytes === 8) sb.writeBigUInt64LE(u, off);
+  else if (bytes === 4) sb.writeUInt32LE(Number(u), off);
+  else if (bytes === 2) sb.writeUInt16LE(Number(u), off);
+  else sb.writeUInt8(Number(u), off);
 }
 
 function fieldOf(kind: SbKind, sb: Buffer, name: string): Field {
