@@ -273,6 +273,9 @@ function checkFeatures(sb: MdSuperblock): SuperblockProblem | null {
 function checkAreas(sb: MdSuperblock, memberBytes: number): SuperblockProblem | null {
   const areas: [string, number, number, number][] = [];
   if (sb.bitmapOffset !== null) areas.push(['bitmap_offset', sb.bitmapOffset, sb.bitmapOffset * 512, 512]);
+  // raid5-ppl.c ppl_validate_rdev: room for more than the 4 KiB header, clear of data and superblock
+  if (sb.ppl && sb.ppl.size <= 8)
+    return problem('ppl.size', `${sb.ppl.size} sectors`, 'no room beyond the 4 KiB PPL header');
   if (sb.ppl) areas.push(['ppl.offset', sb.ppl.offset, sb.ppl.offset * 512, sb.ppl.size * 512]);
   if (sb.bblog.size > 0 && sb.bblog.offset !== 0)
     areas.push(['bblog_offset', sb.bblog.offset, sb.bblog.offset * 512, sb.bblog.size * 512]);

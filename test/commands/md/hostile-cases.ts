@@ -406,6 +406,13 @@ export const CASES: HostileCase[] = [
     refuse: /data_offset fields differ/,
     cmds: ['check'],
   },
+  {
+    fx: R6_12,
+    what: 'PPL of 4 KiB, no room beyond its header',
+    edits: { feature_map: F.PPL, 'ppl.offset': 24, 'ppl.size': 8 },
+    refuse: /ppl.size 8 sectors/,
+    cmds: ['check'],
+  },
   // --- 1.2, RAID5 ---
   {
     fx: R5_12,
