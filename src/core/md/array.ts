@@ -235,7 +235,7 @@ function fromExplicit(members: ArrayMember[], e: ExplicitGeometry): MdArray {
     throw new FieldError(
       first!,
       (f) =>
-        `md: no member carries an md superblock; give the geometry (${f} missing${rest.length ? `, and ${rest.join(', ')}` : ''}) and the members in slot order`,
+        `md: no member carries an md superblock; give the geometry (level, layout, chunk, raid disks) and the members in slot order: ${f} is missing${rest.length ? `, and ${rest.length} more` : ''}`,
     );
   }
   if (e.level !== 5 && e.level !== 6)

@@ -177,7 +177,7 @@ describe('md assembly: choices and errors', () => {
         () => null,
         (x: FieldError) => [x.field, x.render(kebab)],
       );
-    expect((await field({}))![1]).to.match(/--level missing, and layout, chunk, raidDisks/);
+    expect((await field({}))![1]).to.match(/--level is missing, and 3 more/);
     const g = { level: 6, layout: 'left-symmetric', chunk: 65536, raidDisks: 4 };
     expect((await field({ ...g, chunk: 3000 }))![0]).to.equal('chunk');
     expect((await field({ ...g, chunk: 0 }))![0]).to.equal('chunk');
