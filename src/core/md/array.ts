@@ -71,6 +71,12 @@ export interface MdArray {
    * records, or the explicit data offset. Present members keep their own `dataOffset`.
    */
   rebuildDataOffset: number;
+  /**
+   * The freshest superblock records an unclean shutdown (1.x resync_offset short of the end; 0.90
+   * without the clean bit): parity may be stale where writes were in flight, so data rebuilt from it
+   * may be wrong there. md refuses to start such an array degraded unless forced.
+   */
+  dirty: boolean;
 }
 
 export interface AssembleOptions {
@@ -200,6 +206,7 @@ function fromSuperblocks(members: ArrayMember[], opts: AssembleOptions): MdArray
     peer: ref,
     peerMember,
     rebuildDataOffset: ref.dataOffset,
+    dirty: ref.arrayState === 'active',
   });
 }
 
@@ -286,6 +293,7 @@ function fromExplicit(members: ArrayMember[], e: ExplicitGeometry): MdArray {
     peer: null,
     peerMember: null,
     rebuildDataOffset: dataOffset,
+    dirty: false,
   });
 }
 
@@ -302,7 +310,7 @@ function finish(
   bySlot: (ArrayMember | null)[],
   stale: ArrayMember[],
   memberDataSize: number,
-  ids: Pick<MdArray, 'metadata' | 'uuid' | 'name' | 'peer' | 'peerMember' | 'rebuildDataOffset'>,
+  ids: Pick<MdArray, 'metadata' | 'uuid' | 'name' | 'peer' | 'peerMember' | 'rebuildDataOffset' | 'dirty'>,
 ): MdArray {
   const stripes = Math.floor(memberDataSize / geometry.chunk);
   if (stripes === 0)
