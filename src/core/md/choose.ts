@@ -40,9 +40,10 @@ export function metadataFilter(v: string | undefined): ((m: MetadataVersion) => 
 }
 
 /**
- * Sets each member's superblock: among the valid ones, those of the one array every member holds;
- * with several such arrays the most recently created (mdadm's guess_super picks by ctime). A member
- * whose superblocks are all invalid is refused with the first one's problem.
+ * Sets each member's superblock. The array is the one every member holds a superblock of (valid or
+ * not: a member whose copy is broken must not turn the choice to an older array); with several, the
+ * most recently created (mdadm's guess_super picks by ctime). A member whose superblock of that array
+ * is invalid is refused with its problem (exit 2 naming member, field and value).
  */
 export function chooseSuperblocks(
   real: ArrayMember[],
@@ -56,30 +57,30 @@ export function chooseSuperblocks(
       `md: ${names(bare)} ${bare.length > 1 ? 'carry' : 'carries'} no md superblock while ${names(real.filter((m) => found.get(m)!.length))} do; give members of one array`,
     );
   }
-  const valid = new Map<ArrayMember, MdSuperblock[]>();
+  const cands = new Map<ArrayMember, Candidate[]>();
   for (const m of real) {
-    let cands = found.get(m)!;
-    if (wanted) {
-      const all = cands;
-      cands = cands.filter((c) => wanted(c.sb.metadata));
-      if (cands.length === 0) {
-        throw new FieldError(
-          'metadata',
-          (f) =>
-            `md: '${m.label}' holds no md superblock of ${f} ${asked} (found: ${all.map((c) => c.sb.metadata).join(', ')})`,
-        );
-      }
+    const all = found.get(m)!;
+    const mine = wanted ? all.filter((c) => wanted(c.sb.metadata)) : all;
+    if (mine.length === 0) {
+      throw new FieldError(
+        'metadata',
+        (f) =>
+          `md: '${m.label}' holds no md superblock of ${f} ${asked} (found: ${all.map((c) => c.sb.metadata).join(', ')})`,
+      );
     }
-    const ok = cands.filter((c) => !c.problem).map((c) => c.sb);
-    if (ok.length === 0) throw new SuperblockError(m.label, cands[0]!.sb, cands[0]!.problem!);
-    valid.set(m, ok);
+    cands.set(m, mine);
   }
-  const uuidSets = real.map((m) => new Set(valid.get(m)!.map((s) => s.arrayUuid)));
+  const refuse = (m: ArrayMember, c: Candidate): never => {
+    throw new SuperblockError(m.label, c.sb, c.problem!);
+  };
+  const uuidSets = real.map((m) => new Set(cands.get(m)!.map((c) => c.sb.arrayUuid)));
   const common = [...uuidSets[0]!].filter((u) => uuidSets.every((s) => s.has(u)));
   if (common.length === 0) {
+    // A member with nothing valid explains the disagreement better than "different arrays".
+    for (const m of real) if (cands.get(m)!.every((c) => c.problem)) refuse(m, cands.get(m)![0]!);
     const byUuid = new Map<string, ArrayMember[]>();
     for (const m of real) {
-      const u = valid.get(m)![0]!.arrayUuid;
+      const u = cands.get(m)!.find((c) => !c.problem)!.sb.arrayUuid;
       byUuid.set(u, [...(byUuid.get(u) ?? []), m]);
     }
     const parts = [...byUuid].slice(0, 4).map(([u, ms]) => `${names(ms)} (array ${u})`);
@@ -90,11 +91,12 @@ export function chooseSuperblocks(
   const ctimeOf = (u: string): number =>
     Math.max(
       ...real.flatMap((m) =>
-        valid
+        cands
           .get(m)!
-          .filter((s) => s.arrayUuid === u)
-          .map((s) => s.creationTime),
+          .filter((c) => c.sb.arrayUuid === u && !c.problem)
+          .map((c) => c.sb.creationTime),
       ),
+      -1,
     );
   const ranked = common.map((u) => [u, ctimeOf(u)] as const).sort((a, b) => b[1] - a[1]);
   if (ranked.length > 1 && ranked[0]![1] === ranked[1]![1]) {
@@ -106,8 +108,10 @@ export function chooseSuperblocks(
   }
   const uuid = ranked[0]![0];
   for (const m of real) {
-    const mine = valid.get(m)!.filter((s) => s.arrayUuid === uuid);
-    const sb = mine.reduce((a, b) => (b.events > a.events ? b : a));
+    const mine = cands.get(m)!.filter((c) => c.sb.arrayUuid === uuid);
+    const ok = mine.filter((c) => !c.problem).map((c) => c.sb);
+    if (ok.length === 0) refuse(m, mine[0]!);
+    const sb = ok.reduce((a, b) => (b.events > a.events ? b : a));
     m.sb = sb;
     m.events = sb.events;
     m.otherSuperblocks = found

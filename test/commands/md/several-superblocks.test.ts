@@ -69,6 +69,14 @@ describe('raidtx md (spawned): several superblocks on a member, --metadata, per-
     expect(r.code, r.stderr).to.equal(0);
     expect(sha(readFileSync(out))).to.equal(truthD());
   });
+  it('the newer array broken on one member is refused naming it, never read as the older array', async () => {
+    const dir = join(tmp, 'broken');
+    const five = plant(dir, 100000).slice(0, 5);
+    editSuperblock(five[2]!, { chunksize: 3000 }, '1.0');
+    const r = await md(['md', 'export', ...five, '-o', join(dir, 'out.img')]);
+    expect(r.code, r.stderr).to.equal(2);
+    expect(r.stderr).to.contain(`'${five[2]}': 1.0 superblock: chunksize 3000 sectors`);
+  });
   it('a newer 0.90 array on five of the members: chosen when every member given holds it', async () => {
     const a = await examine(newer.slice(0, 5));
     expect(a.metadata).to.equal('0.90');
