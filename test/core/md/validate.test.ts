@@ -186,6 +186,27 @@ describe('md assembly: choices and errors', () => {
     expect((await field({ ...g, raidDisks: 5 }))![1]).to.match(/--raid-disks 5 but 4 members given/);
   });
 
+  it('an unclean shutdown recorded by the freshest superblock makes the array dirty', async () => {
+    const b = fixtures.find((f) => f.name.startsWith('b-'))!;
+    const paths = Array.from({ length: 4 }, (_, s) => {
+      const p = join(tmp, `dirty${s}.img`);
+      copyFileSync(b.memberPath(s), p);
+      writeSuperblockBytes(p, '1.2', editBytes('1.2', readSuperblockBytes(p, '1.2'), { resync_offset: 0n }));
+      return p;
+    });
+    const clean = await assembleArray(
+      Array.from({ length: 4 }, (_, s) => spec(b.memberPath(s))),
+      opts(),
+    );
+    const dirty = await assembleArray(paths.map(spec), opts());
+    try {
+      expect([clean.dirty, dirty.dirty]).to.deep.equal([false, true]);
+    } finally {
+      await closeArray(clean);
+      await closeArray(dirty);
+    }
+  });
+
   it('a member whose only superblock is invalid is refused naming member, field and value', async () => {
     const b = fixtures.find((f) => f.name.startsWith('b-'))!;
     const bad = join(tmp, 'bad.img');
