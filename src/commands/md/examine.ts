@@ -27,6 +27,12 @@ export function defineMdExamine(md: Command, invoke: Invoke): void {
               (m.events !== null ? `, events ${m.events}, updated ${m.updateTime}` : ''),
           ),
         ];
+        for (const m of r.members)
+          for (const o of m.otherSuperblocks)
+            lines.push(
+              `  '${m.path}' also carries a ${o.metadata} superblock of array ${o.uuid} (created ${new Date(o.ctime * 1000).toISOString()}): ${o.problem ?? 'not used (another array; --metadata chooses)'}`,
+            );
+        if (g.dirty) lines.push('array state: not clean (an unclean shutdown; parity may lag the data)');
         if (r.missingSlots.length) lines.push(`missing slots: ${listOf(r.missingSlots)}`);
         if (r.stale.length)
           lines.push(

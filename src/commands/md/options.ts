@@ -23,6 +23,7 @@ export function geometryOptions(cmd: Command): Command {
     .addOption(new Option('--raid-disks <n>', 'without superblocks: number of members'))
     .addOption(new Option('--data-offset <size>', 'without superblocks: where data starts on each member'))
     .option('--include-stale', 'use members whose events count lags the others')
+    .option('--metadata <version>', 'read only superblocks of this md metadata version (0.90, 1.0, 1.1, 1.2)')
     .option('--step <size>', 'bytes per member per step (default 4M, whole chunks)');
 }
 
@@ -31,6 +32,8 @@ export interface MdInput {
   explicit: ExplicitGeometry;
   includeStale: boolean;
   step: number | null;
+  /** read only superblocks of this metadata version */
+  metadata?: string;
 }
 
 /**
@@ -54,7 +57,13 @@ export function parseMdInput(members: string[], o: Record<string, unknown>): MdI
   if (members.length === 0) throw new UsageError('md: give the members');
   const step = o.step === undefined ? null : parsePositiveSize(String(o.step), '--step');
   if (step !== null && step > 1024 ** 3) throw new UsageError('--step: at most 1G per member');
-  return { members, explicit, includeStale: Boolean(o.includeStale), step };
+  return {
+    members,
+    explicit,
+    includeStale: Boolean(o.includeStale),
+    step,
+    ...(o.metadata === undefined ? {} : { metadata: String(o.metadata) }),
+  };
 }
 
 /** Opens the array (members read-only), runs `body`, and closes the members whatever happens. */
@@ -67,6 +76,7 @@ export async function withArray(
     explicit: input.explicit,
     includeStale: input.includeStale,
     offset: ctx.opts.offset,
+    ...(input.metadata === undefined ? {} : { metadata: input.metadata }),
   };
   const a = await assembleArray(parseSpecs(input.members, { missing: true }), opts);
   try {

@@ -1,18 +1,24 @@
-// Assembling an md array from member images or devices: superblocks read through the io layer,
-// members sorted into slots, disagreements and stale members found, or the geometry taken from
-// explicit options for members without superblocks. Every refusal is a UsageError naming members.
+// Assembling an md array from member images or devices: parse -> validate -> choose -> cross-check.
+// Every superblock found is validated (validate.ts) before use; with several on a member the array
+// common to all members, most recently created, is chosen (as mdadm's guess_super), or the version
+// asked for. Members without superblocks take the explicit geometry. Every refusal names members.
 
 import { UsageError } from '../errors.js';
+import { FieldError } from '../field-error.js';
 import type { MemberSpec } from '../io/member.js';
 import { closeAll, type InputMember, openMembers } from '../io/members.js';
+import { type Candidate, chooseSuperblocks, metadataFilter, type OtherSuperblock } from './choose.js';
 import {
+  chunkProblem,
   dataChunksPerStripe,
   layoutName,
   layoutNumber,
   type MdGeometry,
   validateGeometry,
 } from './layout.js';
-import { fileReader, type MdSuperblock, readSuperblock } from './superblock.js';
+import { checkDataOffsets } from './probe.js';
+import { fileReader, findSuperblocks, type MdSuperblock } from './superblock.js';
+import { boundedList, checkSuperblock, disagreement, MAX_RAID_DISKS } from './validate.js';
 
 /** Geometry options of the command line; each may be absent. */
 export interface ExplicitGeometry {
@@ -24,16 +30,21 @@ export interface ExplicitGeometry {
   dataOffset?: number;
 }
 
+export type { OtherSuperblock } from './choose.js';
+
 export interface ArrayMember {
   label: string;
   /** the opened member (read-only), positioned at the member's start */
   input: InputMember;
   sb: MdSuperblock | null;
   slot: number | null;
+  /** bytes from the member's start to its data area (per member: they may differ) */
   dataOffset: number;
   events: number | null;
-  /** why it takes no part: stale, spare, faulty (null when used) */
+  /** why it takes no part: stale, spare, faulty, recovering, replacement, journal (null when used) */
   excluded: string | null;
+  /** the other superblocks found on this member (examine reports them) */
+  otherSuperblocks: OtherSuperblock[];
 }
 
 export interface MdArray {
@@ -47,12 +58,25 @@ export interface MdArray {
   bySlot: (ArrayMember | null)[];
   missingSlots: number[];
   stale: ArrayMember[];
-  /** bytes of each member's data area the array uses */
+  /** bytes of each member's data area the array uses (the superblocks' size, array-wide) */
   memberDataSize: number;
   stripes: number;
   arrayBytes: number;
   /** the freshest superblock (rebuilt members copy it) */
   peer: MdSuperblock | null;
+  /** the member `peer` was read from (null without superblocks) */
+  peerMember: ArrayMember | null;
+  /**
+   * Where a rebuilt member's data area starts: the data offset its superblock (a copy of `peer`)
+   * records, or the explicit data offset. Present members keep their own `dataOffset`.
+   */
+  rebuildDataOffset: number;
+  /**
+   * The freshest superblock records an unclean shutdown (1.x resync_offset short of the end; 0.90
+   * without the clean bit): parity may be stale where writes were in flight, so data rebuilt from it
+   * may be wrong there. md refuses to start such an array degraded unless forced.
+   */
+  dirty: boolean;
 }
 
 export interface AssembleOptions {
@@ -60,40 +84,61 @@ export interface AssembleOptions {
   includeStale: boolean;
   /** global --offset: added to every member's start */
   offset: number;
+  /** use only superblocks of this metadata version ('0.90', '1.0', '1.1', '1.2'; '1' = any 1.x) */
+  metadata?: string;
 }
 
-const names = (ms: { label: string }[]): string => ms.map((m) => `'${m.label}'`).join(', ');
+const names = (ms: { label: string }[]): string => boundedList(ms.map((m) => `'${m.label}'`));
 
 /**
  * Opens the members (read-only) and works out the array. With superblocks the members may come in
  * any order and `missing` entries are ignored; without, the explicit geometry is required and the
- * members are in slot order. On error every opened member is closed again.
+ * members are in slot order. Nothing but superblocks is read. On error every opened member is closed.
  */
 export async function assembleArray(specs: MemberSpec[], opts: AssembleOptions): Promise<MdArray> {
+  const wanted = metadataFilter(opts.metadata);
   const opened: InputMember[] = [];
   try {
     const members: ArrayMember[] = [];
+    const found = new Map<ArrayMember, Candidate[]>();
     for (const spec of specs) {
       const {
         members: [input],
       } = await openMembers([spec], { offset: opts.offset, length: null, pad: true });
       opened.push(input!);
-      let sb: MdSuperblock | null = null;
-      if (input!.handle) sb = await readSuperblock(fileReader(input!.handle, input!.available, input!.start));
-      members.push({
+      const size = input!.available;
+      const sbs = input!.handle ? await findSuperblocks(fileReader(input!.handle, size, input!.start)) : [];
+      const m: ArrayMember = {
         label: input!.label,
         input: input!,
-        sb,
+        sb: null,
         slot: null,
         dataOffset: 0,
-        events: sb?.events ?? null,
+        events: null,
         excluded: null,
-      });
+        otherSuperblocks: [],
+      };
+      members.push(m);
+      found.set(
+        m,
+        sbs.map((sb) => ({ sb, problem: checkSuperblock(sb, size) })),
+      );
     }
     const real = members.filter((m) => m.input.handle);
     if (real.length === 0) throw new UsageError('md: no member to read (every member is `missing`)');
-    const withSb = real.filter((m) => m.sb);
-    return withSb.length > 0 ? fromSuperblocks(members, opts) : fromExplicit(members, opts.explicit);
+    if (!real.some((m) => found.get(m)!.length > 0)) {
+      if (wanted) {
+        throw new FieldError(
+          'metadata',
+          (f) => `md: ${f} ${opts.metadata} given, but no member carries an md superblock`,
+        );
+      }
+      return fromExplicit(members, opts.explicit);
+    }
+    chooseSuperblocks(real, found, wanted, opts.metadata);
+    const array = fromSuperblocks(members, opts);
+    await checkDataOffsets(array);
+    return array;
   } catch (err) {
     await closeAll(opened);
     throw err;
@@ -102,63 +147,49 @@ export async function assembleArray(specs: MemberSpec[], opts: AssembleOptions):
 
 function fromSuperblocks(members: ArrayMember[], opts: AssembleOptions): MdArray {
   const real = members.filter((m) => m.input.handle);
-  const bare = real.filter((m) => !m.sb);
-  if (bare.length > 0) {
+  const holders = real.filter((m) => m.sb!.slot !== null);
+  if (holders.length === 0)
     throw new UsageError(
-      `md: ${names(bare)} ${bare.length > 1 ? 'carry' : 'carries'} no md superblock while ${names(real.filter((m) => m.sb))} do; give members of one array`,
+      `md: none of ${names(real)} holds a slot of the array (spares, faulty or journal only)`,
     );
-  }
-  const badSum = real.filter((m) => !m.sb!.checksumOk);
-  if (badSum.length > 0) {
-    throw new UsageError(
-      `md: bad superblock checksum on ${names(badSum)} (stored ${badSum[0]!.sb!.storedChecksum.toString(16)}, computed ${badSum[0]!.sb!.computedChecksum.toString(16)}); leave the member out or give it as \`missing\``,
-    );
-  }
-  // One array: UUID and geometry agree.
-  const byUuid = new Map<string, ArrayMember[]>();
-  for (const m of real) byUuid.set(m.sb!.arrayUuid, [...(byUuid.get(m.sb!.arrayUuid) ?? []), m]);
-  if (byUuid.size > 1) {
-    const parts = [...byUuid].map(([u, ms]) => `${names(ms)} (array ${u})`);
-    throw new UsageError(`md: members of different arrays: ${parts.join(' vs ')}`);
-  }
-  const first = real[0]!.sb!;
-  const fields: [string, (s: MdSuperblock) => number | string][] = [
-    ['level', (s) => s.level],
-    ['layout', (s) => s.layout],
-    ['chunk', (s) => s.chunk],
-    ['raid disks', (s) => s.raidDisks],
-    ['metadata', (s) => s.metadata],
-  ];
-  for (const [what, get] of fields) {
-    const other = real.filter((m) => get(m.sb!) !== get(first));
-    if (other.length > 0) {
+  // Freshness: the highest events count among slot holders wins; their superblocks are the reference.
+  const maxEvents = Math.max(...holders.map((m) => m.sb!.events));
+  const fresh = holders.filter((m) => m.sb!.events === maxEvents);
+  const peerMember = fresh.find((m) => m.sb!.memberState === 'active') ?? fresh[0]!;
+  const ref = peerMember.sb!;
+  for (const m of real) {
+    const d = disagreement(ref, m.sb!);
+    if (!d) continue;
+    const stale = m.sb!.events < maxEvents;
+    if (!stale || (opts.includeStale && m.sb!.slot !== null)) {
       throw new UsageError(
-        `md: superblocks disagree on ${what}: ${names(real.filter((m) => get(m.sb!) === get(first)))} say ${get(first)}, ${names(other)} say ${get(other[0]!.sb!)}`,
+        `md: superblocks disagree on ${d[0]}: ${names(real.filter((o) => !disagreement(ref, o.sb!)))} say ${d[1]}, '${m.label}' says ${d[2]}${stale ? ' (a stale member)' : ''}`,
       );
     }
-  }
-  if (first.level !== 5 && first.level !== 6) {
-    throw new UsageError(`md: ${names(real)}: RAID level ${first.level} is not RAID5 or RAID6`);
-  }
-  if (layoutName(first.level, first.layout) === null) {
-    throw new UsageError(`md: ${names(real)}: unknown RAID${first.level} layout ${first.layout}`);
+    m.excluded = `stale (events ${m.sb!.events} < ${maxEvents}; its ${d[0]} differs: ${d[2]})`;
   }
   const geometry: MdGeometry = {
-    level: first.level,
-    layout: first.layout,
-    chunk: first.chunk,
-    raidDisks: first.raidDisks,
+    level: ref.level as 5 | 6,
+    layout: ref.layout,
+    chunk: ref.chunk,
+    raidDisks: ref.raidDisks,
   };
+  validateGeometry(geometry);
   checkContradictions(opts.explicit, geometry, real);
-  // Freshness: the highest events count wins; lower ones are stale.
-  const maxEvents = Math.max(...real.map((m) => m.sb!.events));
   for (const m of real) {
-    m.dataOffset = m.sb!.dataOffset;
-    if (m.sb!.memberState !== 'active') m.excluded = m.sb!.memberState;
-    else if (m.sb!.events < maxEvents && !opts.includeStale) {
-      m.excluded = `stale (events ${m.sb!.events} < ${maxEvents})`;
+    const sb = m.sb!;
+    m.dataOffset = sb.dataOffset;
+    m.slot = sb.slot;
+    if (m.excluded) continue;
+    if (sb.memberState === 'recovering') {
+      m.excluded = `recovering (its data is valid below byte ${sb.recoveryOffset} of its data area only)`;
+    } else if (sb.memberState === 'replacement') {
+      m.excluded = 'replacement (a copy of its slot still being built)';
+    } else if (sb.memberState !== 'active') {
+      m.excluded = sb.memberState;
+    } else if (sb.events < maxEvents && !opts.includeStale) {
+      m.excluded = `stale (events ${sb.events} < ${maxEvents})`;
     }
-    if (m.sb!.memberState === 'active') m.slot = m.sb!.slot;
   }
   const stale = real.filter((m) => m.sb!.memberState === 'active' && m.sb!.events < maxEvents);
   const bySlot: (ArrayMember | null)[] = new Array(geometry.raidDisks).fill(null);
@@ -168,63 +199,78 @@ function fromSuperblocks(members: ArrayMember[], opts: AssembleOptions): MdArray
     if (twin) throw new UsageError(`md: ${names([twin, m])} both claim slot ${m.slot}`);
     bySlot[m.slot] = m;
   }
-  const used = bySlot.filter((m): m is ArrayMember => m !== null);
-  const memberDataSize = Math.min(...used.map((m) => m.sb!.dataSize), ...real.map((m) => m.sb!.dataSize));
-  const peer = [...real].sort((a, b) => b.sb!.events - a.sb!.events)[0]!.sb!;
-  return finish(geometry, members, bySlot, stale, memberDataSize, {
-    metadata: first.metadata,
-    uuid: first.arrayUuid,
-    name: first.name,
-    peer,
+  return finish(geometry, members, bySlot, stale, ref.dataSize, {
+    metadata: ref.metadata,
+    uuid: ref.arrayUuid,
+    name: ref.name,
+    peer: ref,
+    peerMember,
+    rebuildDataOffset: ref.dataOffset,
+    dirty: ref.arrayState === 'active',
   });
 }
 
 /** Explicit options that contradict the superblocks are refused, naming the members. */
 function checkContradictions(e: ExplicitGeometry, g: MdGeometry, real: ArrayMember[]): void {
-  const say = (what: string, given: string | number, theirs: string | number): never => {
-    throw new UsageError(
-      `md: ${what} ${given} contradicts the superblocks of ${names(real)} (${theirs}); leave the option out`,
+  const say = (field: string, given: string | number, theirs: string | number): never => {
+    throw new FieldError(
+      field,
+      (f) =>
+        `md: ${f} ${given} contradicts the superblocks of ${names(real)} (${theirs}); leave the option out`,
     );
   };
-  if (e.level !== undefined && e.level !== g.level) say('--level', e.level, g.level);
+  if (e.level !== undefined && e.level !== g.level) say('level', e.level, g.level);
   if (e.layout !== undefined) {
     const n = layoutNumber(g.level, e.layout);
-    if (n === null) throw new UsageError(`md: unknown layout '${e.layout}' for RAID${g.level}`);
-    if (n !== g.layout) say('--layout', e.layout, layoutName(g.level, g.layout)!);
+    if (n === null)
+      throw new FieldError('layout', (f) => `md: ${f}: unknown layout '${e.layout}' for RAID${g.level}`);
+    if (n !== g.layout) say('layout', e.layout, layoutName(g.level, g.layout)!);
   }
-  if (e.chunk !== undefined && e.chunk !== g.chunk) say('--chunk', e.chunk, g.chunk);
-  if (e.raidDisks !== undefined && e.raidDisks !== g.raidDisks) say('--raid-disks', e.raidDisks, g.raidDisks);
+  if (e.chunk !== undefined && e.chunk !== g.chunk) say('chunk', e.chunk, g.chunk);
+  if (e.raidDisks !== undefined && e.raidDisks !== g.raidDisks) say('raidDisks', e.raidDisks, g.raidDisks);
   if (e.dataOffset !== undefined) {
     const other = real.filter((m) => m.sb!.dataOffset !== e.dataOffset);
     if (other.length > 0)
-      say('--data-offset', e.dataOffset, `${other[0]!.sb!.dataOffset} on '${other[0]!.label}'`);
+      say('dataOffset', e.dataOffset, `${other[0]!.sb!.dataOffset} on '${other[0]!.label}'`);
   }
 }
 
 function fromExplicit(members: ArrayMember[], e: ExplicitGeometry): MdArray {
-  const lacking = [
-    e.level === undefined ? '--level' : '',
-    e.layout === undefined ? '--layout' : '',
-    e.chunk === undefined ? '--chunk' : '',
-    e.raidDisks === undefined ? '--raid-disks' : '',
-  ].filter(Boolean);
+  const lacking = (['level', 'layout', 'chunk', 'raidDisks'] as const).filter((k) => e[k] === undefined);
   if (lacking.length > 0) {
-    throw new UsageError(
-      `md: no member carries an md superblock; give the geometry (${lacking.join(', ')} missing) and the members in slot order`,
+    const [first, ...rest] = lacking;
+    throw new FieldError(
+      first!,
+      (f) =>
+        `md: no member carries an md superblock; give the geometry (level, layout, chunk, raid disks) and the members in slot order: ${f} is missing${rest.length ? `, and ${rest.length} more` : ''}`,
     );
   }
-  if (e.level !== 5 && e.level !== 6) throw new UsageError(`md: --level must be 5 or 6, got ${e.level}`);
+  if (e.level !== 5 && e.level !== 6)
+    throw new FieldError('level', (f) => `md: ${f} must be 5 or 6, got ${e.level}`);
   const layout = layoutNumber(e.level, e.layout!);
   if (layout === null) {
-    throw new UsageError(
-      `md: unknown layout '${e.layout}' for RAID${e.level} (known: ${layoutList(e.level)})`,
+    throw new FieldError(
+      'layout',
+      (f) =>
+        `md: ${f}: unknown layout '${e.layout}' for RAID${e.level} (known: ${layoutList(e.level as 5 | 6)})`,
+    );
+  }
+  const chunkBad = chunkProblem(e.chunk!);
+  if (chunkBad) throw new FieldError('chunk', (f) => `md: ${f} ${e.chunk}: ${chunkBad}`);
+  const min = e.level === 6 ? 4 : 3;
+  if (!Number.isSafeInteger(e.raidDisks) || e.raidDisks! < min || e.raidDisks! > MAX_RAID_DISKS) {
+    throw new FieldError(
+      'raidDisks',
+      (f) => `md: ${f} ${e.raidDisks}: RAID${e.level} needs ${min}..${MAX_RAID_DISKS} members`,
     );
   }
   const geometry: MdGeometry = { level: e.level, layout, chunk: e.chunk!, raidDisks: e.raidDisks! };
   validateGeometry(geometry);
   if (members.length !== geometry.raidDisks) {
-    throw new UsageError(
-      `md: --raid-disks ${geometry.raidDisks} but ${members.length} members given (use \`missing\` for absent slots, in slot order)`,
+    throw new FieldError(
+      'raidDisks',
+      (f) =>
+        `md: ${f} ${geometry.raidDisks} but ${members.length} members given (use \`missing\` for absent slots, in slot order)`,
     );
   }
   const dataOffset = e.dataOffset ?? 0;
@@ -236,7 +282,8 @@ function fromExplicit(members: ArrayMember[], e: ExplicitGeometry): MdArray {
   });
   const used = bySlot.filter((m): m is ArrayMember => m !== null);
   const short = used.filter((m) => m.input.available <= dataOffset);
-  if (short.length > 0) throw new UsageError(`md: ${names(short)} end before --data-offset ${dataOffset}`);
+  if (short.length > 0)
+    throw new FieldError('dataOffset', (f) => `md: ${names(short)} end before ${f} ${dataOffset}`);
   const avail = Math.min(...used.map((m) => m.input.available - dataOffset));
   const memberDataSize = avail - (avail % geometry.chunk);
   return finish(geometry, members, bySlot, [], memberDataSize, {
@@ -244,10 +291,13 @@ function fromExplicit(members: ArrayMember[], e: ExplicitGeometry): MdArray {
     uuid: null,
     name: null,
     peer: null,
+    peerMember: null,
+    rebuildDataOffset: dataOffset,
+    dirty: false,
   });
 }
 
-function layoutList(level: number): string {
+function layoutList(level: 5 | 6): string {
   return [0, 1, 2, 3, 4, 5, 8, 9, 10, 16, 17, 18, 19, 20]
     .map((n) => layoutName(level, n))
     .filter(Boolean)
@@ -260,9 +310,11 @@ function finish(
   bySlot: (ArrayMember | null)[],
   stale: ArrayMember[],
   memberDataSize: number,
-  ids: { metadata: string | null; uuid: string | null; name: string | null; peer: MdSuperblock | null },
+  ids: Pick<MdArray, 'metadata' | 'uuid' | 'name' | 'peer' | 'peerMember' | 'rebuildDataOffset' | 'dirty'>,
 ): MdArray {
   const stripes = Math.floor(memberDataSize / geometry.chunk);
+  if (stripes === 0)
+    throw new UsageError(`md: the array holds no whole stripe (${memberDataSize} bytes per member)`);
   for (const m of bySlot) {
     if (m && m.input.available < m.dataOffset + stripes * geometry.chunk) {
       throw new UsageError(
@@ -287,9 +339,12 @@ function finish(
 export function requireRecoverable(a: MdArray, command: string): void {
   const tolerated = a.geometry.level === 6 ? 2 : 1;
   if (a.missingSlots.length > tolerated) {
-    const stale = a.stale.length ? ` (stale, left out: ${names(a.stale)}; --include-stale uses them)` : '';
-    throw new UsageError(
-      `md ${command}: slots ${a.missingSlots.join(', ')} are missing; RAID${a.geometry.level} tolerates ${tolerated}${stale}`,
+    const slots = boundedList(a.missingSlots);
+    const head = `md ${command}: slots ${slots} are missing; RAID${a.geometry.level} tolerates ${tolerated}`;
+    if (a.stale.length === 0) throw new UsageError(head);
+    throw new FieldError(
+      'includeStale',
+      (f) => `${head} (stale, left out: ${names(a.stale)}; ${f} uses them)`,
     );
   }
 }

@@ -20,6 +20,8 @@ export function examineArray(a: MdArray) {
       updateTime: m.sb ? new Date(m.sb.updateTime * 1000).toISOString() : null,
       arrayState: m.sb ? m.sb.arrayState : null,
       deviceUuid: m.sb ? m.sb.deviceUuid : null,
+      /** superblocks of other (older) arrays, or broken ones, found beside the one used */
+      otherSuperblocks: m.otherSuperblocks,
     }));
   return {
     array: {
@@ -34,6 +36,8 @@ export function examineArray(a: MdArray) {
       memberDataSize: a.memberDataSize,
       arrayBytes: a.arrayBytes,
       stripes: a.stripes,
+      /** the freshest superblock records an unclean shutdown (parity may lag the data) */
+      dirty: a.dirty,
     },
     members,
     missingSlots: a.missingSlots,

@@ -148,9 +148,34 @@ function checkGeometry(g: MdGeometry): LayoutRule {
   return rule;
 }
 
-/** Validates a geometry (throws UsageError naming the broken rule). */
+/** Chunks md accepts (raid5.c setup_conf: a power of two, at least a page) within raidtx's bound. */
+export const MIN_CHUNK = 4096;
+export const MAX_CHUNK = 16 * 1024 * 1024;
+/** Bytes of one stripe across the members raidtx holds at once (its memory bound). */
+export const MAX_STRIPE_BYTES = 256 * 1024 * 1024;
+
+/** The rule a chunk size breaks, or null (power of two, 4 KiB .. 16 MiB). */
+export function chunkProblem(chunk: number): string | null {
+  if (!Number.isSafeInteger(chunk) || chunk <= 0) return 'not a positive size';
+  if (chunk > MAX_CHUNK) return `above ${MAX_CHUNK / 1048576} MiB, the largest chunk raidtx reads`;
+  if ((chunk & (chunk - 1)) !== 0) return 'not a power of two';
+  if (chunk < MIN_CHUNK) return 'below 4 KiB (md refuses chunks under a page)';
+  return null;
+}
+
+/**
+ * Validates a geometry for reading an array (throws UsageError naming the broken rule): level,
+ * layout, member count, and a chunk md would accept, with a stripe that fits raidtx's memory bound.
+ */
 export function validateGeometry(g: MdGeometry): void {
   checkGeometry(g);
+  const bad = chunkProblem(g.chunk);
+  if (bad) throw new UsageError(`md: chunk size ${g.chunk}: ${bad}`);
+  if (g.chunk * g.raidDisks > MAX_STRIPE_BYTES) {
+    throw new UsageError(
+      `md: ${g.raidDisks} members of ${g.chunk}-byte chunks make a stripe above ${MAX_STRIPE_BYTES / 1048576} MiB`,
+    );
+  }
 }
 
 /** Data chunks per stripe: n-1 (RAID5) or n-2 (RAID6). */

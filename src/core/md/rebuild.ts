@@ -71,9 +71,9 @@ export async function rebuildMembers(
   checkTargets(a, targets);
   const g = a.geometry;
   const C = g.chunk;
-  // The image copies the freshest member's superblock, so it takes that member's data offset too.
-  const peerMember = a.peer ? (a.members.find((m) => m.sb === a.peer) ?? null) : null;
-  const dataOffset = (peerMember ?? a.bySlot.find((m) => m) ?? a.members[0]!).dataOffset;
+  // The image copies the peer's superblock, so it takes the peer's data offset too.
+  const peerMember = a.peerMember;
+  const dataOffset = a.rebuildDataOffset;
   const dataBytes = a.stripes * C;
   const dataEnd = dataOffset + dataBytes;
   const imageBytes = Math.max(peerMember ? peerMember.input.available : dataEnd, dataEnd);

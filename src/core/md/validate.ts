@@ -1,0 +1,320 @@
+// The validation step between parsing a superblock and using it, whatever its version: every field
+// the kernel's super_90_load / super_1_load / super_1_validate, md_run and raid5.c setup_conf refuse,
+// plus raidtx's own rules (bounds that keep memory and time independent of field values, features it
+// does not read yet). Then the cross-member check: members agree on everything array-wide.
+// The first problem found is reported; nothing is read from the member for it.
+
+import { UsageError } from '../errors.js';
+import { chunkProblem, MAX_STRIPE_BYTES } from './layout.js';
+import { State0 } from './super0.js';
+import { FEATURE1_ALL, Feature1, ROLE_JOURNAL, SB1_MAX_DEV } from './super1.js';
+import type { MdSuperblock } from './superblock-common.js';
+
+/** What is wrong with one superblock: the field (as md_p.h names it), its value, the rule. */
+export interface SuperblockProblem {
+  field: string;
+  value: string;
+  rule: string;
+}
+
+/** A member's superblock that cannot be used (exit 2): names member, field and value. */
+export class SuperblockError extends UsageError {
+  readonly member: string;
+  readonly field: string;
+  constructor(member: string, sb: MdSuperblock, p: SuperblockProblem) {
+    super(`md: '${member}': ${sb.metadata} superblock: ${p.field} ${p.value}: ${p.rule}`);
+    this.member = member;
+    this.field = p.field;
+  }
+}
+
+/** Largest member count (ours: RAID6 over GF(2^8) has at most 255 members; DESIGN "The math"). */
+export const MAX_RAID_DISKS = 255;
+
+const FEATURE_NAMES: [number, string][] = Object.entries(Feature1).map(([k, v]) => [v, k]);
+/** Names of the 1.x feature bits set in `bits` (unknown ones as hex). */
+export function featureNames(bits: number): string {
+  const names = FEATURE_NAMES.filter(([v]) => bits & v).map(([, k]) => k);
+  const unknown = (bits & ~FEATURE1_ALL) >>> 0;
+  if (unknown) names.push(`unknown 0x${unknown.toString(16)}`);
+  return names.join('|') || 'none';
+}
+
+const hex = (v: number): string => `0x${(v >>> 0).toString(16)}`;
+const overlaps = (a: number, alen: number, b: number, blen: number): boolean => a < b + blen && b < a + alen;
+
+/** Human words for a reshape (old -> new geometry). */
+export function describeReshape(sb: MdSuperblock): string {
+  const r = sb.reshape!;
+  const parts: string[] = [];
+  if (r.deltaDisks !== 0) parts.push(`${sb.raidDisks - r.deltaDisks} -> ${sb.raidDisks} disks`);
+  if (r.newLevel !== sb.level) parts.push(`RAID${sb.level} -> RAID${r.newLevel}`);
+  if (r.newChunk !== sb.chunk) parts.push(`chunk ${sb.chunk} -> ${r.newChunk} bytes`);
+  if (r.newLayout !== sb.layout) parts.push(`layout ${sb.layout} -> ${r.newLayout}`);
+  return `${parts.join(', ') || 'same geometry'}${r.backwards ? ', backwards' : ''}, at array sector ${r.position}`;
+}
+
+/**
+ * The first problem of a superblock found on a member of `memberBytes` bytes, or null when raidtx can
+ * use it. Checks run from "is this a superblock at all" to "does it describe something raidtx reads".
+ */
+export function checkSuperblock(sb: MdSuperblock, memberBytes: number): SuperblockProblem | null {
+  return sb.metadata === '0.90' ? check090(sb, memberBytes) : check1(sb, memberBytes);
+}
+
+function problem(field: string, value: string | number, rule: string): SuperblockProblem {
+  return { field, value: String(value), rule };
+}
+
+function check090(sb: MdSuperblock, memberBytes: number): SuperblockProblem | null {
+  if (sb.majorVersion !== 0) return problem('major_version', sb.majorVersion, 'not 0');
+  if (sb.minorVersion !== 90 && sb.minorVersion !== 91)
+    return problem('minor_version', sb.minorVersion, 'md knows 0.90 and 0.91 only');
+  if (!sb.checksumOk) return badChecksum(sb);
+  if (sb.minorVersion === 91)
+    return problem(
+      'minor_version',
+      '91 (reshape)',
+      `a reshape is in progress (${describeReshape(sb)}); raidtx does not read an array mid-reshape`,
+    );
+  const known = (1 << State0.CLEAN) | (1 << State0.ERRORS) | (1 << State0.BITMAP_PRESENT);
+  if (sb.state90 & ~known)
+    return problem(
+      'state',
+      hex(sb.state90),
+      `bits ${hex(sb.state90 & ~known)} (${stateNames(sb.state90 & ~known)}) are not handled`,
+    );
+  const common = checkArray(sb, 'chunk_size', `${sb.chunk} bytes`, 27);
+  if (common) return common;
+  if (sb.devNumber >= 27)
+    return problem('this_disk.number', sb.devNumber, 'beyond the 27 descriptors of a 0.90 superblock');
+  if (!sb.thisDiskMatches)
+    return problem(
+      'this_disk',
+      'raid_disk/state',
+      `disagree with disks[${sb.devNumber}], the descriptor md reads`,
+    );
+  if (sb.slot !== null && sb.slot >= sb.raidDisks)
+    return problem('this_disk.raid_disk', sb.slot, `beyond raid_disks ${sb.raidDisks}`);
+  if (sb.dataSize > sb.superOffset)
+    return problem('size', `${sb.dataSize / 1024} KiB`, `runs into the superblock at byte ${sb.superOffset}`);
+  return checkSize(sb, 'size', `${sb.dataSize / 1024} KiB`, memberBytes);
+}
+
+function stateNames(bits: number): string {
+  return (
+    Object.entries(State0)
+      .filter(([, b]) => bits & (1 << b))
+      .map(([k]) => k)
+      .join('|') || 'unknown'
+  );
+}
+
+function badChecksum(sb: MdSuperblock): SuperblockProblem {
+  return problem(
+    'sb_csum',
+    hex(sb.storedChecksum),
+    `bad superblock checksum (computed ${hex(sb.computedChecksum)}); leave the member out or give it as \`missing\``,
+  );
+}
+
+/** Level, layout, chunk and member count: the same rules for every version. */
+function checkArray(
+  sb: MdSuperblock,
+  chunkField: string,
+  chunkText: string,
+  maxDisks: number,
+): SuperblockProblem | null {
+  if (sb.level !== 5 && sb.level !== 6)
+    return problem('level', sb.level, 'raidtx reads RAID5 and RAID6 arrays only');
+  if (sb.layoutName === null) return problem('layout', sb.layout, `not a RAID${sb.level} layout md knows`);
+  const chunk = chunkProblem(sb.chunk);
+  if (chunk) return problem(chunkField, chunkText, chunk);
+  const min = sb.level === 6 ? 4 : 3;
+  if (sb.raidDisks < min) return problem('raid_disks', sb.raidDisks, `RAID${sb.level} needs at least ${min}`);
+  const max = Math.min(maxDisks, MAX_RAID_DISKS);
+  if (sb.raidDisks > max)
+    return problem(
+      'raid_disks',
+      sb.raidDisks,
+      `above ${max}, the most ${maxDisks < MAX_RAID_DISKS ? `a ${sb.metadata} superblock holds` : 'raidtx reads'}`,
+    );
+  if (sb.raidDisks * sb.chunk > MAX_STRIPE_BYTES)
+    return problem(
+      'raid_disks',
+      sb.raidDisks,
+      `with a ${sb.chunk}-byte chunk a stripe exceeds ${MAX_STRIPE_BYTES / 1048576} MiB`,
+    );
+  return null;
+}
+
+/** The used size: at least one chunk, inside the member after the data offset. */
+function checkSize(
+  sb: MdSuperblock,
+  field: string,
+  text: string,
+  memberBytes: number,
+): SuperblockProblem | null {
+  if (sb.dataSize === 0) return problem(field, 0, 'the array would be empty');
+  if (sb.dataSize < sb.chunk) return problem(field, text, `smaller than one chunk (${sb.chunk} bytes)`);
+  if (sb.dataOffset + sb.dataSize > memberBytes)
+    return problem(
+      field,
+      text,
+      `data offset ${sb.dataOffset} + size ends beyond the member's ${memberBytes} bytes`,
+    );
+  return null;
+}
+
+function check1(sb: MdSuperblock, memberBytes: number): SuperblockProblem | null {
+  const f = sb.featureMap;
+  if (sb.majorVersion !== 1) return problem('major_version', sb.majorVersion, 'not 1');
+  if (sb.maxDev > SB1_MAX_DEV)
+    return problem('max_dev', sb.maxDev, `above ${SB1_MAX_DEV}, the most a 4 KiB superblock holds`);
+  if (sb.superOffset + sb.superSize > memberBytes)
+    return problem('max_dev', sb.maxDev, 'the superblock would end beyond the member');
+  if (!sb.checksumOk) return badChecksum(sb);
+  if (sb.recordedSuperOffset !== sb.superOffset)
+    return problem(
+      'super_offset',
+      `${sb.recordedSuperOffset / 512} sectors`,
+      `the superblock sits at sector ${sb.superOffset / 512}`,
+    );
+  if (f & ~FEATURE1_ALL)
+    return problem('feature_map', hex(f), `unknown feature bits ${hex(f & ~FEATURE1_ALL)}`);
+  if (!sb.padOk) return problem('pad0/pad3', 'not zero', 'reserved bytes in use: a feature md does not know');
+  const feature = checkFeatures(sb);
+  if (feature) return feature;
+  const common = checkArray(sb, 'chunksize', `${sb.chunkSectors} sectors`, SB1_MAX_DEV);
+  if (common) return common;
+  if (sb.memberState === 'unknown')
+    return problem(`dev_roles[${sb.devNumber}]`, hex(sb.role), 'not a role md defines');
+  if (sb.role === ROLE_JOURNAL)
+    return problem(`dev_roles[${sb.devNumber}]`, 'journal', 'a journal device without the JOURNAL feature');
+  if (sb.slot !== null && sb.slot >= sb.raidDisks)
+    return problem(`dev_roles[${sb.devNumber}]`, sb.slot, `beyond raid_disks ${sb.raidDisks}`);
+  const sizeText = `${sb.dataSize / 512} sectors`;
+  if (sb.availableSize < 10 * 512)
+    return problem('data_size', `${sb.availableSize / 512} sectors`, 'below 10 sectors');
+  if (sb.dataSize > sb.availableSize)
+    return problem('size', sizeText, `exceeds this member's data_size ${sb.availableSize / 512} sectors`);
+  const sbEnd = sb.superOffset + sb.superSize;
+  if (sb.minorVersion > 0) {
+    if (sb.dataOffset < sbEnd)
+      return problem(
+        'data_offset',
+        `${sb.dataOffset / 512} sectors`,
+        `inside the superblock (which ends at sector ${sbEnd / 512})`,
+      );
+    if (sb.dataOffset + sb.availableSize > memberBytes)
+      return problem(
+        'data_size',
+        `${sb.availableSize / 512} sectors`,
+        `data offset + data_size end beyond the member's ${memberBytes / 512} sectors`,
+      );
+  } else {
+    if (sb.availableSize > sb.superOffset)
+      return problem(
+        'data_size',
+        `${sb.availableSize / 512} sectors`,
+        `runs into the superblock at sector ${sb.superOffset / 512}`,
+      );
+    if (sb.dataOffset + sb.dataSize > sb.superOffset)
+      return problem(
+        'data_offset',
+        `${sb.dataOffset / 512} sectors`,
+        `data offset + size run into the superblock at sector ${sb.superOffset / 512}`,
+      );
+  }
+  const size = checkSize(sb, 'size', sizeText, memberBytes);
+  if (size) return size;
+  return checkAreas(sb, memberBytes);
+}
+
+/** Features raidtx refuses (DESIGN "md states"); the harmless ones pass. */
+function checkFeatures(sb: MdSuperblock): SuperblockProblem | null {
+  const f = sb.featureMap;
+  const say = (bit: number, rule: string): SuperblockProblem =>
+    problem('feature_map', `${hex(f)} (${featureNames(bit)})`, rule);
+  if (f & Feature1.RESHAPE_ACTIVE)
+    return say(
+      Feature1.RESHAPE_ACTIVE,
+      `a reshape is in progress (${describeReshape(sb)}); raidtx does not read an array mid-reshape`,
+    );
+  if (f & Feature1.RESHAPE_BACKWARDS)
+    return say(Feature1.RESHAPE_BACKWARDS, 'a reshape direction without a reshape: not handled');
+  if (f & Feature1.NEW_OFFSET)
+    return say(Feature1.NEW_OFFSET, 'a reshape data offset without a reshape: not handled');
+  if (f & Feature1.JOURNAL)
+    return say(
+      Feature1.JOURNAL,
+      'a write-journal array: data may still sit in the journal, not on the members; not handled',
+    );
+  if (f & Feature1.CLUSTERED) return say(Feature1.CLUSTERED, 'a clustered array: not handled');
+  if (f & Feature1.RAID0_LAYOUT)
+    return say(Feature1.RAID0_LAYOUT, 'a RAID0 layout flag on a RAID5/6 array (md refuses it)');
+  if (f & Feature1.RECOVERY_BITMAP && !(f & Feature1.RECOVERY_OFFSET))
+    return say(Feature1.RECOVERY_BITMAP, 'a bitmap-guided recovery without a recovery offset: not handled');
+  const ppl = f & (Feature1.PPL | Feature1.MULTIPLE_PPLS);
+  if (ppl === (Feature1.PPL | Feature1.MULTIPLE_PPLS))
+    return say(ppl, 'both PPL kinds at once (md refuses it)');
+  if (ppl && f & Feature1.BITMAP_OFFSET)
+    return say(ppl | Feature1.BITMAP_OFFSET, 'a PPL and a bitmap at once (md refuses it)');
+  if (f & Feature1.BAD_BLOCKS && (sb.bblog.size > 8 || sb.bblog.offset === 0))
+    return problem(
+      'bblog_size/bblog_offset',
+      `${sb.bblog.size}/${sb.bblog.offset}`,
+      'a bad-block log md cannot load (more than 8 sectors, or no offset)',
+    );
+  return null;
+}
+
+/** Bitmap, PPL and bad-block log: inside the member, clear of the data area and of the superblock. */
+function checkAreas(sb: MdSuperblock, memberBytes: number): SuperblockProblem | null {
+  const areas: [string, number, number, number][] = [];
+  if (sb.bitmapOffset !== null) areas.push(['bitmap_offset', sb.bitmapOffset, sb.bitmapOffset * 512, 512]);
+  // raid5-ppl.c ppl_validate_rdev: room for more than the 4 KiB header, clear of data and superblock
+  if (sb.ppl && sb.ppl.size <= 8)
+    return problem('ppl.size', `${sb.ppl.size} sectors`, 'no room beyond the 4 KiB PPL header');
+  if (sb.ppl) areas.push(['ppl.offset', sb.ppl.offset, sb.ppl.offset * 512, sb.ppl.size * 512]);
+  if (sb.bblog.size > 0 && sb.bblog.offset !== 0)
+    areas.push(['bblog_offset', sb.bblog.offset, sb.bblog.offset * 512, sb.bblog.size * 512]);
+  for (const [field, raw, rel, len] of areas) {
+    const at = sb.superOffset + rel;
+    const text = `${raw} sectors`;
+    if (at < 0 || at + len > memberBytes) return problem(field, text, 'points outside the member');
+    if (overlaps(at, len, sb.dataOffset, sb.dataSize)) return problem(field, text, 'overlaps the data area');
+    if (overlaps(at, len, sb.superOffset, sb.superSize))
+      return problem(field, text, 'overlaps the superblock');
+  }
+  return null;
+}
+
+/**
+ * Array-wide fields: every member of one array records the same values. Returns the first field on
+ * which `sb` differs from `ref`, as [name, ref's value, sb's value], or null.
+ */
+export function disagreement(ref: MdSuperblock, sb: MdSuperblock): [string, string, string] | null {
+  const fields: [string, (s: MdSuperblock) => string | number][] = [
+    ['array uuid', (s) => s.arrayUuid],
+    ['metadata version', (s) => s.metadata],
+    ['level', (s) => s.level],
+    ['layout', (s) => s.layout],
+    [ref.metadata === '0.90' ? 'chunk_size' : 'chunksize', (s) => s.chunk],
+    ['raid_disks', (s) => s.raidDisks],
+    ['size', (s) => s.dataSize],
+    ['ctime', (s) => s.creationTime],
+  ];
+  const unit = (name: string, v: string | number): string =>
+    name === 'size' || name.startsWith('chunk') ? `${v} bytes` : String(v);
+  for (const [name, get] of fields) {
+    if (get(ref) !== get(sb)) return [name, unit(name, get(ref)), unit(name, get(sb))];
+  }
+  return null;
+}
+
+/** `'a', 'b', ... (N in all)`: a member list bounded for one line. */
+export function boundedList(items: readonly (string | number)[], max = 5): string {
+  const shown = items.slice(0, max).join(', ');
+  return items.length > max ? `${shown}, ... (${items.length} in all)` : shown;
+}
