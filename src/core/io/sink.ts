@@ -39,3 +39,35 @@ export function fileWriter(label: string, handle: FileHandle, start: number) {
     }
   };
 }
+
+/**
+ * Gathers sequential writes (each starting where the last ended) into `size`-byte writes to `sink`,
+ * so that many small pieces cost few syscalls and memory stays `size` bytes. Call flush() at the end
+ * of each step: the caller may reuse its buffers once write() resolves.
+ */
+export function gatherWrites(sink: OutputSink, size: number) {
+  const stage = Buffer.allocUnsafe(size);
+  let start = 0;
+  let used = 0;
+  const flush = async (): Promise<void> => {
+    if (used > 0) await sink.write(stage, used, start);
+    start += used;
+    used = 0;
+  };
+  return {
+    async write(buf: Uint8Array, len: number, pos: number): Promise<void> {
+      if (pos !== start + used) {
+        await flush();
+        start = pos;
+      }
+      for (let done = 0; done < len; ) {
+        if (used === size) await flush();
+        const n = Math.min(len - done, size - used);
+        stage.set(buf.subarray(done, done + n), used);
+        used += n;
+        done += n;
+      }
+    },
+    flush,
+  };
+}

@@ -2,6 +2,7 @@
 // missing members reconstructed on the fly.
 
 import { type OutputSink, openOutputs } from '../io/output.js';
+import { gatherWrites } from '../io/sink.js';
 import { awaitChain } from '../jobs/chain.js';
 import { type JobOptions, runJob } from '../jobs/run.js';
 import { type MdArray, requireRecoverable } from './array.js';
@@ -35,11 +36,10 @@ export async function exportArray(
   const g = a.geometry;
   const C = g.chunk;
   const m = dataChunksPerStripe(g);
-  const stripeBytes = m * C;
   const end = range.from + range.length;
   const { s0, s1 } = stripesOf(a, range);
   const perStep = stepBytes(a, step);
-  const assembled = Buffer.allocUnsafe((perStep / C) * stripeBytes);
+  const out = gatherWrites(sink, Math.min(8 << 20, Math.max(1, range.length)));
   const missing = a.missingSlots;
   const seconds = await runJob('md export', opts, [], [sink], (s1 - s0) * C, {
     chunk: perStep,
@@ -59,16 +59,18 @@ export async function exportArray(
         }
         await awaitChain(txs, 'md export');
       }
+      // Data chunks in array order, each clipped to [from, end), gathered into large writes.
       for (let i = 0; i < count; i++) {
         const map = stripeMap(g, first + i);
-        for (let k = 0; k < m; k++)
-          bufs[map.dataSlots[k]!]!.copy(assembled, (i * m + k) * C, i * C, (i + 1) * C);
+        for (let k = 0; k < m; k++) {
+          const at = ((first + i) * m + k) * C;
+          const lo = Math.max(range.from, at);
+          const hi = Math.min(end, at + C);
+          if (hi > lo)
+            await out.write(bufs[map.dataSlots[k]!]!.subarray(i * C + lo - at), hi - lo, lo - range.from);
+        }
       }
-      // the part of this batch inside [from, end)
-      const batchStart = first * stripeBytes;
-      const lo = Math.max(range.from, batchStart);
-      const hi = Math.min(end, batchStart + count * stripeBytes);
-      if (hi > lo) await sink.write(assembled.subarray(lo - batchStart), hi - lo, lo - range.from);
+      await out.flush();
     },
   });
   return { bytes: range.length, from: range.from, seconds };

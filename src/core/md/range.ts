@@ -9,19 +9,21 @@ import { dataChunksPerStripe } from './layout.js';
 
 /** Default bytes per member per step. */
 export const DEFAULT_MD_STEP = 4 * 1024 * 1024;
-/** Step buffers of all members together stay within this (a job holds about three times it). */
+/** Step buffers of all members together stay within this (a job holds two sets of them). */
 const STEP_BUDGET = 64 * 1024 * 1024;
+/** The largest stripe (chunk x members) a job steps over: two sets stay under ~200 MB. */
+const MAX_STRIPE = 96 * 1024 * 1024;
 
 /**
  * Bytes per member per step: whole chunks, about `step`, with step x members within the memory
- * budget. An array whose single stripe does not fit four budgets is refused.
+ * budget (or one stripe, when that is larger). A stripe larger than MAX_STRIPE is refused.
  */
 export function stepBytes(a: MdArray, step: number | null): number {
   const c = a.geometry.chunk;
   const disks = a.geometry.raidDisks;
-  if (c * disks > 4 * STEP_BUDGET) {
+  if (c * disks > MAX_STRIPE) {
     throw new UsageError(
-      `md: one stripe (chunk ${c} bytes x ${disks} members) needs more memory than raidtx allows (${4 * STEP_BUDGET} bytes)`,
+      `md: one stripe (chunk ${c} bytes x ${disks} members) needs more memory than raidtx allows (${MAX_STRIPE} bytes)`,
     );
   }
   const want = Math.min(step ?? DEFAULT_MD_STEP, Math.floor(STEP_BUDGET / disks));
