@@ -62,6 +62,12 @@ export function checkSuperblock(sb: MdSuperblock, memberBytes: number): Superblo
   return sb.metadata === '0.90' ? check090(sb, memberBytes) : check1(sb, memberBytes);
 }
 
+/** A byte count as md's sector fields say it; counts past 2^53 (hostile u64 fields) stay readable. */
+function sectors(bytes: number): string {
+  const n = bytes / 512;
+  return Number.isSafeInteger(n) ? `${n} sectors` : `about 2^${Math.round(Math.log2(n))} sectors`;
+}
+
 function problem(field: string, value: string | number, rule: string): SuperblockProblem {
   return { field, value: String(value), rule };
 }
@@ -177,7 +183,7 @@ function check1(sb: MdSuperblock, memberBytes: number): SuperblockProblem | null
   if (sb.recordedSuperOffset !== sb.superOffset)
     return problem(
       'super_offset',
-      `${sb.recordedSuperOffset / 512} sectors`,
+      `${sectors(sb.recordedSuperOffset)}`,
       `the superblock sits at sector ${sb.superOffset / 512}`,
     );
   if (f & ~FEATURE1_ALL)
@@ -193,36 +199,42 @@ function check1(sb: MdSuperblock, memberBytes: number): SuperblockProblem | null
     return problem(`dev_roles[${sb.devNumber}]`, 'journal', 'a journal device without the JOURNAL feature');
   if (sb.slot !== null && sb.slot >= sb.raidDisks)
     return problem(`dev_roles[${sb.devNumber}]`, sb.slot, `beyond raid_disks ${sb.raidDisks}`);
-  const sizeText = `${sb.dataSize / 512} sectors`;
+  const sizeText = `${sectors(sb.dataSize)}`;
   if (sb.availableSize < 10 * 512)
-    return problem('data_size', `${sb.availableSize / 512} sectors`, 'below 10 sectors');
+    return problem('data_size', `${sectors(sb.availableSize)}`, 'below 10 sectors');
   if (sb.dataSize > sb.availableSize)
-    return problem('size', sizeText, `exceeds this member's data_size ${sb.availableSize / 512} sectors`);
+    return problem('size', sizeText, `exceeds this member's data_size ${sectors(sb.availableSize)}`);
   const sbEnd = sb.superOffset + sb.superSize;
   if (sb.minorVersion > 0) {
     if (sb.dataOffset < sbEnd)
       return problem(
         'data_offset',
-        `${sb.dataOffset / 512} sectors`,
+        `${sectors(sb.dataOffset)}`,
         `inside the superblock (which ends at sector ${sbEnd / 512})`,
+      );
+    if (sb.dataOffset >= memberBytes)
+      return problem(
+        'data_offset',
+        sectors(sb.dataOffset),
+        `beyond the member's end (${sectors(memberBytes)})`,
       );
     if (sb.dataOffset + sb.availableSize > memberBytes)
       return problem(
         'data_size',
-        `${sb.availableSize / 512} sectors`,
-        `data offset + data_size end beyond the member's ${memberBytes / 512} sectors`,
+        `${sectors(sb.availableSize)}`,
+        `data offset + data_size end beyond the member's ${sectors(memberBytes)}`,
       );
   } else {
     if (sb.availableSize > sb.superOffset)
       return problem(
         'data_size',
-        `${sb.availableSize / 512} sectors`,
+        `${sectors(sb.availableSize)}`,
         `runs into the superblock at sector ${sb.superOffset / 512}`,
       );
     if (sb.dataOffset + sb.dataSize > sb.superOffset)
       return problem(
         'data_offset',
-        `${sb.dataOffset / 512} sectors`,
+        `${sectors(sb.dataOffset)}`,
         `data offset + size run into the superblock at sector ${sb.superOffset / 512}`,
       );
   }
