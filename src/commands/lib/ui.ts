@@ -55,8 +55,3 @@ export function makeUi(opts: { json: boolean; quiet: boolean }): Ui {
     },
   };
 }
-
-/** A Ui that shows nothing (demo's inner steps, library use). */
-export function quietUi(): Ui {
-  return { color: new Chalk({ level: 0 }), progress: () => silent };
-}
