@@ -2,12 +2,11 @@
 // missing members reconstructed on the fly.
 
 import { type OutputSink, openOutputs } from '../io/output.js';
-import { awaitChain } from '../jobs/chain.js';
 import { type JobOptions, runJob } from '../jobs/run.js';
 import { type MdArray, requireRecoverable } from './array.js';
-import { dataChunksPerStripe, stripeMap } from './layout.js';
+import { dataChunksPerStripe } from './layout.js';
 import { type ArrayRange, arrayInputs, presentReads, stepBytes, stripesOf } from './range.js';
-import { submitStripeRebuild } from './stripe-ops.js';
+import { assembleStripes, rebuildMissingData } from './reconstruct.js';
 
 export interface MdExportResult {
   /** array bytes written */
@@ -49,21 +48,8 @@ export async function exportArray(
     async compute(bufs, len, pos) {
       const count = len / C;
       const first = s0 + pos / C;
-      if (missing.length > 0) {
-        const txs = [];
-        for (let i = 0; i < count; i++) {
-          const map = stripeMap(g, first + i);
-          if (!missing.some((s) => map.dataSlots.includes(s))) continue;
-          const chunks = bufs.map((b) => b!.subarray(i * C, (i + 1) * C));
-          txs.push(submitStripeRebuild(g, first + i, chunks, missing, C, false).tx);
-        }
-        await awaitChain(txs, 'md export');
-      }
-      for (let i = 0; i < count; i++) {
-        const map = stripeMap(g, first + i);
-        for (let k = 0; k < m; k++)
-          bufs[map.dataSlots[k]!]!.copy(assembled, (i * m + k) * C, i * C, (i + 1) * C);
-      }
+      await rebuildMissingData(g, missing, bufs as Buffer[], first, count, C, 'md export');
+      assembleStripes(g, bufs as Buffer[], first, count, C, assembled);
       // the part of this batch inside [from, end)
       const batchStart = first * stripeBytes;
       const lo = Math.max(range.from, batchStart);
