@@ -128,9 +128,10 @@ export function createArrayReader(a: MdArray, opts: ArrayReaderOptions = {}): Ar
             const upto = Math.min((w + 1) * W, within + piece);
             const at = x + (y - within);
             const n = upto - y;
+            const inWindow = y - w * W;
             jobs.push(
               windowOf(stripe, w).then((win) => {
-                const from = k * win.len + (y - w * W);
+                const from = k * win.len + inWindow;
                 win.data.copy(buf, at - offset, from, from + n);
               }),
             );
