@@ -1,13 +1,14 @@
 // Reading any array range on demand (md serve): bytes on present members are read straight into
 // the caller's buffer; a stripe whose data sits on a missing member is read window by window from
-// every present member, rebuilt and kept in a small LRU cache of assembled windows. Ranges that
-// cannot be rebuilt are reported, never filled with invented bytes.
+// every present member, rebuilt and kept in a small LRU cache of rebuilt windows (read ahead when
+// access is sequential). Ranges that cannot be rebuilt are reported, never filled with invented
+// bytes.
 
 import { readMember } from '../io/members.js';
 import type { MdArray } from './array.js';
 import { dataChunksPerStripe, stripeMap } from './layout.js';
 import { dataReader } from './range.js';
-import { assembleStripes, rebuildMissingData, tolerated } from './reconstruct.js';
+import { rebuildMissingData, tolerated } from './reconstruct.js';
 
 /** Array bytes [offset, offset + length) that could not be read or rebuilt. */
 export interface LostRange {
@@ -36,8 +37,8 @@ export interface ArrayReaderOptions {
 }
 
 interface Window {
-  /** m data pieces of `len` bytes, in array order */
-  data: Buffer;
+  /** by slot: the data member's window of `len` bytes (read or rebuilt); null for P and Q */
+  bySlot: (Buffer | null)[];
   len: number;
 }
 
@@ -57,18 +58,41 @@ export function createArrayReader(a: MdArray, opts: ArrayReaderOptions = {}): Ar
   let windowsLoaded = 0;
   let cacheHits = 0;
 
-  const loadWindow = async (stripe: number, w: number): Promise<Window> => {
+  /** Window w of stripes first..first+count-1: one read per member when windows are whole chunks. */
+  const loadWindows = async (first: number, w: number, count: number): Promise<Window[]> => {
     const lo = w * W;
     const len = Math.min(W, C - lo);
-    const bufs = a.bySlot.map(() => Buffer.alloc(len));
+    // every byte is read or rebuilt (XOR_ZERO_DST, recovery writes whole blocks): no zero fill
+    const bufs = a.bySlot.map(() => Buffer.allocUnsafe(count * len));
     await Promise.all(
-      readers.map((r, slot) => (r ? readMember(r, bufs[slot]!, len, stripe * C + lo) : null)),
+      readers.flatMap((r, slot) => {
+        if (!r) return [];
+        if (len === C) return [readMember(r, bufs[slot]!, count * C, first * C)];
+        return Array.from({ length: count }, (_, i) =>
+          readMember(r, bufs[slot]!.subarray(i * len), len, (first + i) * C + lo),
+        );
+      }),
     );
-    await rebuildMissingData(g, missing, bufs, stripe, 1, len, 'md serve');
-    const data = Buffer.allocUnsafe(m * len);
-    assembleStripes(g, bufs, stripe, 1, len, data);
-    windowsLoaded++;
-    return { data, len };
+    await rebuildMissingData(g, missing, bufs, first, count, len, 'md serve');
+    windowsLoaded += count;
+    return Array.from({ length: count }, (_, i) => {
+      const data = new Set(stripeMap(g, first + i).dataSlots);
+      return {
+        bySlot: bufs.map((b, slot) => (data.has(slot) ? b.subarray(i * len, (i + 1) * len) : null)),
+        len,
+      };
+    });
+  };
+
+  // Read-ahead: a miss right after the previous stripe's window loads the next few stripes with it.
+  const readAhead = Math.max(1, Math.min(8, Math.floor(capacity / 4)));
+  let lastMiss = '';
+
+  const remember = (key: string, p: Promise<Window>): void => {
+    cache.set(key, p);
+    // a failed load is not kept: the next request tries the members again
+    p.catch(() => cache.delete(key));
+    while (cache.size > capacity) cache.delete(cache.keys().next().value!);
   };
 
   const windowOf = (stripe: number, w: number): Promise<Window> => {
@@ -80,12 +104,24 @@ export function createArrayReader(a: MdArray, opts: ArrayReaderOptions = {}): Ar
       cache.set(key, hit);
       return hit;
     }
-    const p = loadWindow(stripe, w);
-    cache.set(key, p);
-    // a failed load is not kept: the next request tries the members again
-    p.catch(() => cache.delete(key));
-    while (cache.size > capacity) cache.delete(cache.keys().next().value!);
-    return p;
+    const sequential = lastMiss === `${stripe - 1}:${w}` || cache.has(`${stripe - 1}:${w}`);
+    let count = sequential ? Math.min(readAhead, a.stripes - stripe) : 1;
+    for (let i = 1; i < count; i++) {
+      if (cache.has(`${stripe + i}:${w}`)) {
+        count = i;
+        break;
+      }
+    }
+    lastMiss = `${stripe + count - 1}:${w}`;
+    const batch = loadWindows(stripe, w, count);
+    batch.catch(() => undefined);
+    // oldest first: the stripes read ahead are the last to be evicted
+    for (let i = 0; i < count; i++)
+      remember(
+        `${stripe + i}:${w}`,
+        batch.then((ws) => ws[i]!),
+      );
+    return cache.get(key) ?? batch.then((ws) => ws[0]!);
   };
 
   return {
@@ -106,39 +142,56 @@ export function createArrayReader(a: MdArray, opts: ArrayReaderOptions = {}): Ar
       };
       const jobs: Promise<void>[] = [];
       const end = offset + length;
+      // The pieces of the request, one per chunk touched.
+      const pieces: { x: number; stripe: number; within: number; n: number; slot: number }[] = [];
       for (let x = offset; x < end; ) {
         const c = Math.floor(x / C);
         const stripe = Math.floor(c / m);
-        const k = c % m;
         const within = x - c * C;
-        const piece = Math.min(C - within, end - x);
-        const slot = stripeMap(g, stripe).dataSlots[k]!;
-        const dest = buf.subarray(x - offset, x - offset + piece);
+        const n = Math.min(C - within, end - x);
+        pieces.push({ x, stripe, within, n, slot: stripeMap(g, stripe).dataSlots[c % m]! });
+        x += n;
+      }
+      // Windows this request must rebuild anyway: pieces of present members inside them are copied
+      // from the rebuilt window too (one read per member instead of two).
+      const needed = new Set<string>();
+      if (recoverable) {
+        for (const p of pieces) {
+          if (readers[p.slot]) continue;
+          for (let w = Math.floor(p.within / W); w * W < p.within + p.n; w++) needed.add(`${p.stripe}:${w}`);
+        }
+      }
+      for (const { x, stripe, within, n: piece, slot } of pieces) {
         const reader = readers[slot];
-        if (reader) {
-          jobs.push(readMember(reader, dest, piece, stripe * C + within));
-        } else if (!recoverable) {
+        if (!reader && !recoverable) {
           // more erasures than the level tolerates: this piece is gone
-          dest.fill(0);
+          buf.fill(0, x - offset, x - offset + piece);
           addLost(x, piece);
-        } else {
-          // the piece, window by window, from the rebuilt stripe
-          for (let y = within; y < within + piece; ) {
-            const w = Math.floor(y / W);
-            const upto = Math.min((w + 1) * W, within + piece);
-            const at = x + (y - within);
-            const n = upto - y;
-            const inWindow = y - w * W;
+          continue;
+        }
+        if (reader && needed.size === 0) {
+          jobs.push(readMember(reader, buf.subarray(x - offset), piece, stripe * C + within));
+          continue;
+        }
+        // window by window: from the rebuilt window when it is (or will be) there, else direct
+        for (let y = within; y < within + piece; ) {
+          const w = Math.floor(y / W);
+          const upto = Math.min((w + 1) * W, within + piece);
+          const at = x + (y - within) - offset;
+          const n = upto - y;
+          const inWindow = y - w * W;
+          const key = `${stripe}:${w}`;
+          if (reader && !needed.has(key) && !cache.has(key)) {
+            jobs.push(readMember(reader, buf.subarray(at), n, stripe * C + y));
+          } else {
             jobs.push(
               windowOf(stripe, w).then((win) => {
-                const from = k * win.len + inWindow;
-                win.data.copy(buf, at - offset, from, from + n);
+                win.bySlot[slot]!.copy(buf, at, inWindow, inWindow + n);
               }),
             );
-            y = upto;
           }
+          y = upto;
         }
-        x += piece;
       }
       await Promise.all(jobs);
       return lost;
