@@ -32,6 +32,8 @@ export interface ServeResult {
 
 /** How long a stopping server waits for reads in flight before it closes the connections. */
 const SHUTDOWN_GRACE_MS = 2000;
+/** How long a finished connection waits for the client to close its side. */
+const CLOSE_WAIT_MS = 5000;
 
 /** Serves until `signal` aborts; resolves with what was served. Listen failures are UsageErrors. */
 export async function serveNbd(opts: NbdServerOptions): Promise<ServeResult> {
@@ -54,7 +56,8 @@ export async function serveNbd(opts: NbdServerOptions): Promise<ServeResult> {
       );
   }
 
-  const server = createServer({ allowHalfOpen: false }, (socket) => {
+  // Half-open allowed: a client that shuts down its side after its last request still gets the replies.
+  const server = createServer({ allowHalfOpen: true }, (socket) => {
     totals.connections++;
     live.set(socket, null);
     const h = handle(socket).finally(() => {
@@ -76,7 +79,16 @@ export async function serveNbd(opts: NbdServerOptions): Promise<ServeResult> {
       live.set(socket, t);
       stats = await t.done;
       // replies queued: let them reach the client before closing
-      if (!socket.destroyed) await new Promise<void>((r) => socket.end(r));
+      if (!socket.destroyed) {
+        await new Promise<void>((r) => {
+          const t = setTimeout(r, CLOSE_WAIT_MS).unref();
+          socket.once('close', () => {
+            clearTimeout(t);
+            r();
+          });
+          socket.end();
+        });
+      }
     } catch (err) {
       if (!(err instanceof ConnectionClosed)) log(`connection: ${String(err)}`);
     } finally {
