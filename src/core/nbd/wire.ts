@@ -110,7 +110,10 @@ export class Wire {
   /** Queues buffers back to back (no other reply can come between them); dropped when closed. */
   send(...bufs: Buffer[]): void {
     if (this.isClosed) return;
+    // corked: header and data leave in one writev
+    this.socket.cork();
     for (const b of bufs) if (b.length > 0) this.socket.write(b);
+    this.socket.uncork();
   }
 
   /** Resolves once queued output is below the high-water mark (or the connection is gone). */
