@@ -2,6 +2,7 @@
 // validated on its own (errors answered, the connection kept), read errors and lost ranges answered
 // EIO (per range with structured replies), hang-ups mid-request, several clients, clean stop.
 
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ import {
 import { type ServeResult, serveNbd } from '../../../src/core/nbd/server.js';
 import type { LostRange, NbdBackend } from '../../../src/core/nbd/transmission.js';
 import { RawClient } from '../../helpers/nbd-client.js';
+import { lacking } from '../../helpers/prereq.js';
 
 const SIZE = 1024 * 1024 + 4096 + 123; // not a multiple of anything
 const content = Buffer.alloc(SIZE);
@@ -275,6 +277,28 @@ describe('NBD server (raw sockets, in-memory backend)', function () {
       c.request(Cmd.READ, SIZE, 1);
       expect((await c.chunks())[0]!.payload.readUInt32BE(0)).to.equal(Err.EINVAL);
       c.destroy();
+    });
+  });
+
+  describe('a real client (libnbd)', () => {
+    it('nbdinfo reads the export; nbdcopy gets EIO for the bad ranges, not a protocol error', async function () {
+      if (spawnSync('sh', ['-c', 'command -v nbdcopy && command -v nbdinfo']).status !== 0)
+        lacking(this, 'nbdcopy/nbdinfo not installed (Debian: libnbd-bin)');
+      const uri = `nbd+unix:///?socket=${path}`;
+      // asynchronously: the server runs in this process
+      const run = (cmd: string, args: string[]) =>
+        new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+          execFile(cmd, args, { timeout: 20000 }, (err, stdout, stderr) =>
+            resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+          );
+        });
+      const info = await run('nbdinfo', ['--json', uri]);
+      expect(info.code, info.stderr).to.equal(0);
+      expect(JSON.parse(info.stdout).exports[0]['export-size']).to.equal(SIZE);
+      const copy = await run('nbdcopy', [uri, join(dir, 'copy.img')]);
+      expect(copy.code).to.not.equal(0);
+      expect(copy.stderr).to.match(/Input\/output error/);
+      expect(copy.stderr).to.not.match(/protocol|unexpected|invalid/i);
     });
   });
 
