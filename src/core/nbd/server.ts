@@ -6,7 +6,13 @@ import { lstat, rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { UsageError } from '../errors.js';
 import { type ExportInfo, negotiate } from './handshake.js';
-import { type ConnectionStats, type NbdBackend, serveRequests, type Transmission } from './transmission.js';
+import {
+  ByteBudget,
+  type ConnectionStats,
+  type NbdBackend,
+  serveRequests,
+  type Transmission,
+} from './transmission.js';
 import { ConnectionClosed, Wire } from './wire.js';
 
 export type ListenTarget = { kind: 'unix'; path: string } | { kind: 'tcp'; host: string; port: number };
@@ -32,6 +38,8 @@ export interface ServeResult {
 
 /** How long a stopping server waits for reads in flight before it closes the connections. */
 const SHUTDOWN_GRACE_MS = 2000;
+/** Read buffers of all connections together (each connection also queues at most 64 MiB of replies). */
+const READ_BUDGET = 128 * 1024 * 1024;
 /** How long a finished connection waits for the client to close its side. */
 const CLOSE_WAIT_MS = 5000;
 
@@ -44,6 +52,7 @@ export async function serveNbd(opts: NbdServerOptions): Promise<ServeResult> {
   const totals = { connections: 0, requests: 0, bytesRead: 0, errors: 0 };
   const live = new Map<Socket, Transmission | null>();
   const handles = new Set<Promise<void>>();
+  const budget = new ByteBudget(READ_BUDGET);
 
   if (target.kind === 'unix') {
     const exists = await lstat(target.path).then(
@@ -75,7 +84,7 @@ export async function serveNbd(opts: NbdServerOptions): Promise<ServeResult> {
     try {
       const neg = await negotiate(wire, exp);
       if (!neg || signal.aborted) return;
-      const t = serveRequests(wire, backend, { structuredReplies: neg.structuredReplies, log });
+      const t = serveRequests(wire, backend, { structuredReplies: neg.structuredReplies, log, budget });
       live.set(socket, t);
       stats = await t.done;
       // replies queued: let them reach the client before closing

@@ -47,6 +47,29 @@ export interface TransmissionOptions {
   structuredReplies: boolean;
   /** reasons of error replies and protocol violations, for the server's log */
   log?: (message: string) => void;
+  /** read buffers of all connections together (the server's memory bound) */
+  budget?: ByteBudget;
+}
+
+/**
+ * Bytes of read buffers that may be held at once, shared by connections: a read waits for room
+ * (one read is always let through, so a lone maximum-size request cannot wait forever).
+ */
+export class ByteBudget {
+  private used = 0;
+  private waiting: (() => void)[] = [];
+  readonly limit: number;
+  constructor(limit: number) {
+    this.limit = limit;
+  }
+  async take(n: number): Promise<void> {
+    while (this.used > 0 && this.used + n > this.limit) await new Promise<void>((r) => this.waiting.push(r));
+    this.used += n;
+  }
+  give(n: number): void {
+    this.used -= n;
+    for (const w of this.waiting.splice(0)) w();
+  }
 }
 
 /** Reads in flight per connection are held back beyond this many bytes. */
@@ -130,6 +153,7 @@ export function serveRequests(wire: Wire, backend: NbdBackend, opts: Transmissio
       .finally(() => {
         inflight.delete(p);
         inflightBytes -= req.length;
+        opts.budget?.give(req.length);
         wakeLoop?.();
       });
     inflight.add(p);
@@ -178,6 +202,8 @@ export function serveRequests(wire: Wire, backend: NbdBackend, opts: Transmissio
             else wire.send(simpleReply(req.cookie, 0));
             break;
           }
+          // the buffer comes out of the server-wide budget; it goes back once the reply is queued
+          await opts.budget?.take(req.length);
           start(req, offset);
           break;
         }

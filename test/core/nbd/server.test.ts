@@ -18,7 +18,7 @@ import {
   Rep,
 } from '../../../src/core/nbd/protocol.js';
 import { type ServeResult, serveNbd } from '../../../src/core/nbd/server.js';
-import type { LostRange, NbdBackend } from '../../../src/core/nbd/transmission.js';
+import { ByteBudget, type LostRange, type NbdBackend } from '../../../src/core/nbd/transmission.js';
 import { RawClient } from '../../helpers/nbd-client.js';
 import { lacking } from '../../helpers/prereq.js';
 
@@ -410,5 +410,24 @@ describe('NBD server over TCP', () => {
     stop.abort();
     const r = await served;
     expect(r.requests).to.be.at.least(1);
+  });
+});
+
+describe('NBD server memory bound (ByteBudget)', () => {
+  it('holds a read back until room is given, and always lets a lone read through', async () => {
+    const b = new ByteBudget(10);
+    await b.take(6);
+    let second = false;
+    const p = b.take(6).then(() => {
+      second = true;
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(second).to.equal(false);
+    b.give(6);
+    await p;
+    expect(second).to.equal(true);
+    b.give(6);
+    await b.take(100); // larger than the limit, but nothing else is held
+    b.give(100);
   });
 });
