@@ -32,7 +32,7 @@ describe('raidtx entry', () => {
       expect(top.stdout, c).to.match(new RegExp(`^  ${c} `, 'm'));
     const md = await raidtx(['md', '--help']);
     expect(md.code, md.stderr).to.equal(0);
-    for (const c of ['examine', 'check', 'rebuild', 'export'])
+    for (const c of ['examine', 'check', 'rebuild', 'export', 'serve'])
       expect(md.stdout, `md ${c}`).to.match(new RegExp(`^  ${c} `, 'm'));
   });
 });

@@ -1,4 +1,4 @@
-// raidtx md ...: the md command group (examine, check, rebuild, export).
+// raidtx md ...: the md command group (examine, check, rebuild, export, serve).
 
 import type { Command } from 'commander';
 import type { Invoke } from '../lib/context.js';
@@ -6,11 +6,15 @@ import { defineMdCheck } from './check.js';
 import { defineMdExamine } from './examine.js';
 import { defineMdExport } from './export.js';
 import { defineMdRebuild } from './rebuild.js';
+import { defineMdServe } from './serve.js';
 
 /** Registers `raidtx md` and its subcommands. */
 export function defineMd(program: Command, invoke: Invoke): void {
   const md = program
     .command('md')
-    .description('Linux md RAID5/6 arrays from member images or disks: examine, check, rebuild, export');
-  for (const define of [defineMdExamine, defineMdCheck, defineMdRebuild, defineMdExport]) define(md, invoke);
+    .description(
+      'Linux md RAID5/6 arrays from member images or disks: examine, check, rebuild, export, serve',
+    );
+  for (const define of [defineMdExamine, defineMdCheck, defineMdRebuild, defineMdExport, defineMdServe])
+    define(md, invoke);
 }

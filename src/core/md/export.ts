@@ -3,12 +3,11 @@
 
 import { type OutputSink, openOutputs } from '../io/output.js';
 import { gatherWrites } from '../io/sink.js';
-import { awaitChain } from '../jobs/chain.js';
 import { type JobOptions, runJob } from '../jobs/run.js';
 import { type MdArray, requireRecoverable } from './array.js';
 import { dataChunksPerStripe, stripeMap } from './layout.js';
 import { type ArrayRange, arrayInputs, presentReads, stepBytes, stripesOf } from './range.js';
-import { submitStripeRebuild } from './stripe-ops.js';
+import { rebuildMissingData } from './reconstruct.js';
 
 export interface MdExportResult {
   /** array bytes written */
@@ -49,16 +48,7 @@ export async function exportArray(
     async compute(bufs, len, pos) {
       const count = len / C;
       const first = s0 + pos / C;
-      if (missing.length > 0) {
-        const txs = [];
-        for (let i = 0; i < count; i++) {
-          const map = stripeMap(g, first + i);
-          if (!missing.some((s) => map.dataSlots.includes(s))) continue;
-          const chunks = bufs.map((b) => b!.subarray(i * C, (i + 1) * C));
-          txs.push(submitStripeRebuild(g, first + i, chunks, missing, C, false).tx);
-        }
-        await awaitChain(txs, 'md export');
-      }
+      await rebuildMissingData(g, missing, bufs as Buffer[], first, count, C, 'md export');
       // Data chunks in array order, each clipped to [from, end), gathered into large writes.
       for (let i = 0; i < count; i++) {
         const map = stripeMap(g, first + i);
