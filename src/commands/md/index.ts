@@ -1,8 +1,9 @@
-// raidtx md ...: the md command group (examine, check, rebuild, export).
+// raidtx md ...: the md command group (examine, check, rebuild, export, detect).
 
 import type { Command } from 'commander';
 import type { Invoke } from '../lib/context.js';
 import { defineMdCheck } from './check.js';
+import { defineMdDetect } from './detect.js';
 import { defineMdExamine } from './examine.js';
 import { defineMdExport } from './export.js';
 import { defineMdRebuild } from './rebuild.js';
@@ -11,6 +12,9 @@ import { defineMdRebuild } from './rebuild.js';
 export function defineMd(program: Command, invoke: Invoke): void {
   const md = program
     .command('md')
-    .description('Linux md RAID5/6 arrays from member images or disks: examine, check, rebuild, export');
-  for (const define of [defineMdExamine, defineMdCheck, defineMdRebuild, defineMdExport]) define(md, invoke);
+    .description(
+      'Linux md RAID5/6 arrays from member images or disks: examine, check, rebuild, export, detect',
+    );
+  for (const define of [defineMdExamine, defineMdCheck, defineMdRebuild, defineMdExport, defineMdDetect])
+    define(md, invoke);
 }

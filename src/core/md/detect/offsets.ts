@@ -1,0 +1,146 @@
+// Where each member's data area starts. Inside an md data area the members' blocks at the same
+// position are linearly dependent (parity); before it they are zeros or unrelated metadata. A scan of
+// 4 KiB blocks finds the window between the last independent block and the first dependent one; the
+// data offset is the largest mdadm default in that window (or the first dependent block). A member
+// whose data area moved (replaced under another mdadm) is found by searching it for the block that
+// the others' parity predicts.
+
+import { mul as mulFast, nullSpace } from './gf-solve.js';
+import { BLOCK, type SampleReader } from './sample.js';
+
+/** Data offsets mdadm has used (0.90/1.0: 0; 1.1/1.2: 8, 16, 272, 2048, 4096, 262144, 264192 sectors). */
+export const DEFAULT_OFFSETS = [0, 8, 16, 24, 272, 2048, 4096, 8192, 262144, 264192].map((s) => s * 512);
+
+/** Rows sampled per block: every 16th byte. */
+export const STRIDE = 16;
+/** Dependent blocks in a row (with no independent one between) that settle a data area. */
+const SETTLE = 12;
+
+export type BlockClass = 'blank' | 'full' | 'dependent';
+
+/** Rank class of the blocks at (member, pos): blank (rank <= 1), full (independent) or dependent. */
+export async function classify(
+  r: SampleReader,
+  at: readonly { member: number; pos: number }[],
+): Promise<BlockClass | null> {
+  const rows = await r.rows(at, STRIDE);
+  if (!rows) return null;
+  const { rank } = nullSpace(rows, at.length);
+  if (rank <= 1) return 'blank';
+  return rank === at.length ? 'full' : 'dependent';
+}
+
+export interface OffsetScan {
+  /** data offset of each member (index as in the reader; missing members: 0) */
+  offsets: number[];
+  /** the window the data offset was chosen from */
+  window: { after: number; upTo: number };
+}
+
+/**
+ * Scans `members` at common positions `base[i] + p` for p = 0, 4 KiB, ... and returns the window
+ * (lastIndependent, firstDependent] and the offset chosen in it, or null.
+ */
+async function scanCommon(
+  r: SampleReader,
+  members: readonly number[],
+  base: readonly number[],
+  fixed: number | undefined,
+): Promise<{ offset: number; after: number; upTo: number } | null> {
+  const limit = Math.min(...members.map((i) => r.readable(i) - base[i]!));
+  let lastFull = -BLOCK;
+  let firstDep = -1;
+  let deps = 0;
+  const start = fixed ?? 0;
+  for (let p = start; p + BLOCK <= limit; p += BLOCK) {
+    const c = await classify(
+      r,
+      members.map((member) => ({ member, pos: base[member]! + p })),
+    );
+    if (c === 'full') {
+      if (fixed !== undefined) return null;
+      lastFull = p;
+      firstDep = -1;
+      deps = 0;
+    } else if (c === 'dependent') {
+      if (firstDep < 0) firstDep = p;
+      if (++deps >= SETTLE) break;
+    }
+  }
+  if (firstDep < 0) return null;
+  if (fixed !== undefined) return { offset: fixed, after: fixed - BLOCK, upTo: firstDep };
+  const inWindow = DEFAULT_OFFSETS.filter((o) => o > lastFull && o <= firstDep);
+  const offset = inWindow.length > 0 ? inWindow[inWindow.length - 1]! : firstDep;
+  return { offset, after: lastFull, upTo: firstDep };
+}
+
+/**
+ * Finds every present member's data offset. `present`: indexes of the members read; `fixed`: a
+ * data offset the caller knows (--data-offset). Returns null when no parity holds anywhere.
+ */
+export async function findOffsets(
+  r: SampleReader,
+  present: readonly number[],
+  fixed: number | undefined,
+): Promise<OffsetScan | null> {
+  const n = r.members.length;
+  const zero = new Array<number>(n).fill(0);
+  const common = await scanCommon(r, present, zero, fixed);
+  if (common) {
+    const offsets = zero.map((_, i) => (present.includes(i) ? common.offset : 0));
+    return { offsets, window: { after: common.after, upTo: common.upTo } };
+  }
+  if (present.length < 4) return null;
+  // One member's data area moved: the others still show parity among themselves (RAID6), and the
+  // moved member holds, somewhere, the blocks their relations predict.
+  for (const odd of present) {
+    const others = present.filter((i) => i !== odd);
+    const found = await scanCommon(r, others, zero, fixed);
+    if (!found) continue;
+    const at = await searchMember(r, odd, others, found.offset);
+    if (at === null) continue;
+    const offsets = zero.map((_, i) => (i === odd ? at : others.includes(i) ? found.offset : 0));
+    return { offsets, window: { after: found.after, upTo: found.upTo } };
+  }
+  return null;
+}
+
+/**
+ * The data offset of member `odd`: the position q where its blocks complete the others' blocks at
+ * `offset + y` to a dependent set, for two informative blocks y. Null when none is found.
+ */
+async function searchMember(
+  r: SampleReader,
+  odd: number,
+  others: readonly number[],
+  offset: number,
+): Promise<number | null> {
+  // Two informative blocks of the data area, and the left null space of the others' rows there:
+  // a block u of the odd member completes them iff w·u = 0 for every w of that space.
+  const probes: { y: number; checks: Uint8Array[]; ts: number[] }[] = [];
+  for (let y = 0; probes.length < 2 && offset + y + BLOCK <= r.readable(others[0]!); y += BLOCK) {
+    const bufs = await Promise.all(others.map((i) => r.block(i, offset + y)));
+    if (bufs.some((b) => !b)) break;
+    const ts: number[] = [];
+    for (let t = 0; t < BLOCK && ts.length < 64; t += 61) if (bufs.some((b) => b![t] !== 0)) ts.push(t);
+    if (ts.length < 2 * others.length) continue;
+    const columns = bufs.map((b) => Uint8Array.from(ts.map((t) => b![t]!)));
+    const { rank, basis } = nullSpace(columns, ts.length);
+    if (rank < 2) continue;
+    probes.push({ y, checks: basis.slice(0, 3), ts });
+  }
+  if (probes.length < 2) return null;
+  const fits = async (q: number, p: (typeof probes)[number]): Promise<boolean> => {
+    const b = await r.block(odd, q + p.y);
+    if (!b || p.ts.every((t) => b[t] === 0)) return false;
+    return p.checks.every((w) => {
+      let acc = 0;
+      for (let k = 0; k < p.ts.length; k++) acc ^= mulFast(w[k]!, b[p.ts[k]!]!);
+      return acc === 0;
+    });
+  };
+  for (let q = 0; q + probes[1]!.y + BLOCK <= r.readable(odd); q += BLOCK) {
+    if ((await fits(q, probes[0]!)) && (await fits(q, probes[1]!))) return q;
+  }
+  return null;
+}
