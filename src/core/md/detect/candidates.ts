@@ -2,7 +2,7 @@
 // `raidtx md export` command for it, and the ranking (ties are reported, never hidden).
 
 import type { MemberSpec } from '../../io/member.js';
-import { layoutName } from '../layout.js';
+import { layoutName, stripeMap } from '../layout.js';
 import type { Continuity } from './content.js';
 import type { Hypothesis } from './raid6.js';
 
@@ -38,6 +38,8 @@ export interface Candidate {
   evidence: Evidence;
   command: string[];
   hypothesis: Hypothesis;
+  /** other layouts and orders that place every data chunk on the same member (the same array) */
+  equivalent: { layout: string; slots: number[] }[];
 }
 
 export interface MemberFacts {
@@ -98,6 +100,7 @@ export function describe(h: Hypothesis, _specs: MemberSpec[], facts: MemberFacts
     evidence: { source: 'parity', stripesSampled: 0, consistent: 0, signature: null, continuity: null },
     command,
     hypothesis: h,
+    equivalent: [],
   };
 }
 
@@ -113,15 +116,49 @@ function scoreOf(c: Candidate): number {
 
 const tieKey = (c: Candidate): string => `${c.score}/${c.evidence.landmarks ?? 0}`;
 
+/**
+ * Do two hypotheses describe the same array? Some layouts are relabelings of each other (RAID6
+ * parity-first, parity-last and parity-first-6 never move parity): no content can tell them apart,
+ * and every one of them exports the same bytes.
+ */
+export function sameArray(a: Hypothesis, b: Hypothesis): boolean {
+  const ga = a.geometry;
+  const gb = b.geometry;
+  if (ga.level !== gb.level || ga.chunk !== gb.chunk || ga.raidDisks !== gb.raidDisks) return false;
+  const col = (h: Hypothesis, slot: number): number => h.slotOf.indexOf(slot);
+  for (let s = 0; s < 2 * ga.raidDisks; s++) {
+    const ma = stripeMap(ga, s);
+    const mb = stripeMap(gb, s);
+    if (col(a, ma.pSlot) !== col(b, mb.pSlot)) return false;
+    if (ma.qSlot >= 0 && col(a, ma.qSlot) !== col(b, mb.qSlot)) return false;
+    if (ma.dataSlots.some((slot, k) => col(a, slot) !== col(b, mb.dataSlots[k]!))) return false;
+  }
+  return true;
+}
+
+/** Folds candidates that describe the same array into the best-ranked of them. */
+function fold(sorted: Candidate[]): Candidate[] {
+  const out: Candidate[] = [];
+  for (const c of sorted) {
+    const twin = out.find((o) => sameArray(o.hypothesis, c.hypothesis));
+    if (twin) twin.equivalent.push({ layout: c.layout, slots: c.members.map((m) => m.slot) });
+    else out.push(c);
+  }
+  return out;
+}
+
 /** The best `top` candidates, best first, and whether the best ties with the next. */
 export function rank(all: Candidate[], top: number): { candidates: Candidate[]; ambiguous: boolean } {
   for (const c of all) c.score = scoreOf(c);
-  const sorted = [...all].sort(
-    (a, b) =>
-      (b.evidence.landmarks ?? 0) - (a.evidence.landmarks ?? 0) ||
-      b.score - a.score ||
-      (b.evidence.continuity?.inOrder ?? 0) - (a.evidence.continuity?.inOrder ?? 0) ||
-      b.evidence.stripesSampled - a.evidence.stripesSampled,
+  const sorted = fold(
+    [...all].sort(
+      (a, b) =>
+        (b.evidence.landmarks ?? 0) - (a.evidence.landmarks ?? 0) ||
+        b.score - a.score ||
+        (b.evidence.continuity?.inOrder ?? 0) - (a.evidence.continuity?.inOrder ?? 0) ||
+        b.evidence.stripesSampled - a.evidence.stripesSampled ||
+        a.hypothesis.geometry.layout - b.hypothesis.geometry.layout,
+    ),
   );
   const ambiguous =
     sorted.length > 1 &&

@@ -9,11 +9,11 @@ import { closeAll, type InputMember, openMembers } from '../../io/members.js';
 import type { JobOptions } from '../../jobs/run.js';
 import { layoutName, layoutNumber, type MdGeometry } from '../layout.js';
 import { fileReader, type MdSuperblock, readSuperblock } from '../superblock.js';
-import { type Candidate, describe, rank } from './candidates.js';
+import { type Candidate, describe, rank, sameArray } from './candidates.js';
 import { ArrayView, arraySignature, continuity } from './content.js';
 import { chunkChoices, findShape, MAX_CHUNK, MIN_CHUNK, sampleStripes } from './geometry.js';
 import { findOffsets } from './offsets.js';
-import { raid5Candidates } from './raid5.js';
+import { extLandmarks, landmarksHeld, raid5Candidates } from './raid5.js';
 import { deriveOrders, type Hypothesis, RAID6_LAYOUTS, verify } from './raid6.js';
 import { SampleReader } from './sample.js';
 
@@ -87,7 +87,7 @@ export async function detectGeometry(
   });
   const n = input.raidDisks ?? opened.length;
   const members: (InputMember | null)[] = [...opened, ...new Array(n - opened.length).fill(null)].map((m) =>
-    m && m.handle ? m : null,
+    m?.handle ? m : null,
   );
   const progress = opts.progress?.('md detect');
   const r = new SampleReader(members, input.sample, (done, total) => progress?.update(done, total));
@@ -183,8 +183,26 @@ async function discover(
       }
     }
   }
-  // Content where parity cannot tell (layouts whose parity never moves hide the chunk size).
-  for (const c of candidates) await addContent(ctx, present, offsets, c);
+  // Content where parity cannot tell (layouts whose parity never moves hide the chunk size; parity
+  // does not see the data order of asymmetric against symmetric layouts).
+  const measured: Candidate[] = [];
+  for (const c of candidates) {
+    // Candidates describing the same array share their content.
+    const twin = measured.find((m) => sameArray(m.hypothesis, c.hypothesis));
+    if (twin)
+      Object.assign(c.evidence, { signature: twin.evidence.signature, continuity: twin.evidence.continuity });
+    else {
+      await addContent(ctx, present, offsets, c);
+      measured.push(c);
+    }
+  }
+  if (candidates.length > 1) {
+    const landmarks = await extLandmarks(r, present, offsets);
+    for (const c of candidates) {
+      if (landmarks.length > 0)
+        c.evidence.landmarks = landmarksHeld(c.hypothesis.geometry, c.hypothesis.slotOf, landmarks);
+    }
+  }
   return { candidates, reason: 'no RAID6 layout and order explains the parity' };
 }
 
@@ -212,7 +230,14 @@ function toCandidate(ctx: Ctx, present: number[], offsets: number[], h: Hypothes
 async function addContent(ctx: Ctx, present: number[], offsets: number[], c: Candidate): Promise<void> {
   const v = new ArrayView(ctx.r, c.hypothesis, present, offsets);
   c.evidence.signature ??= await arraySignature(v);
-  c.evidence.continuity = await continuity(v);
+  // Dense (every block boundary) sees chunks rebuilt from the wrong parity; chunk boundaries reach
+  // far enough to see the data order of every stripe of the rotation.
+  const dense = await continuity(v, 2048, true);
+  const chunks = await continuity(v, 1024);
+  c.evidence.continuity = {
+    comparable: dense.comparable + chunks.comparable,
+    inOrder: dense.inOrder + chunks.inOrder,
+  };
 }
 
 /** Every present member carries a valid superblock of one array: check that geometry by parity. */
@@ -221,7 +246,7 @@ async function fromSuperblocks(ctx: Ctx, present: number[]): Promise<Found | nul
   for (const i of present) {
     const m = ctx.members[i]!;
     const sb = await readSuperblock(fileReader(m.handle!, m.available, m.start)).catch(() => null);
-    if (!sb || !sb.checksumOk || sb.slot === null || (sb.level !== 5 && sb.level !== 6)) return null;
+    if (!sb?.checksumOk || sb.slot === null || (sb.level !== 5 && sb.level !== 6)) return null;
     if (sbs.length > 0 && sb.arrayUuid !== sbs[0]!.arrayUuid) return null;
     sbs.push(sb);
   }

@@ -87,29 +87,75 @@ export async function findOffsets(
   const zero = new Array<number>(n).fill(0);
   const common = await scanCommon(r, present, zero, fixed);
   if (common) {
-    const offsets = zero.map((_, i) => (present.includes(i) ? common.offset : 0));
-    return { offsets, window: { after: common.after, upTo: common.upTo } };
+    const odd = await uninvolved(r, present, common.offset);
+    const at = (o: number, q: number | null, oddOne: number | null) => ({
+      offsets: zero.map((_, i) => (i === oddOne ? q! : present.includes(i) ? o : 0)),
+      window: { after: common.after, upTo: common.upTo },
+    });
+    if (odd.length !== 1) return at(common.offset, null, null);
+    const others = present.filter((i) => i !== odd[0]);
+    const q = await searchMember(r, odd[0]!, others, common.offset);
+    return q === null ? null : at(common.offset, q, odd[0]!);
   }
-  if (present.length < 4) return null;
-  // One member's data area moved: the others still show parity among themselves (RAID6), and the
-  // moved member holds, somewhere, the blocks their relations predict.
+  if (present.length < 3) return null;
+  // One member's data area moved (replaced under another mdadm): RAID6's other members still show
+  // parity among themselves; for RAID5 the others are tried at every default offset. The moved
+  // member holds, somewhere, the blocks their relations predict.
   for (const odd of present) {
     const others = present.filter((i) => i !== odd);
-    const found = await scanCommon(r, others, zero, fixed);
-    if (!found) continue;
-    const at = await searchMember(r, odd, others, found.offset);
-    if (at === null) continue;
-    const offsets = zero.map((_, i) => (i === odd ? at : others.includes(i) ? found.offset : 0));
-    return { offsets, window: { after: found.after, upTo: found.upTo } };
+    const found = present.length >= 4 ? await scanCommon(r, others, zero, fixed) : null;
+    const tries = found ? [found.offset] : fixed !== undefined ? [fixed] : DEFAULT_OFFSETS;
+    for (const o of tries) {
+      if (o + BLOCK > Math.min(...others.map((i) => r.readable(i)))) continue;
+      const q = await searchMember(r, odd, others, o);
+      if (q === null) continue;
+      const base = zero.map((_, i) => (i === odd ? q - o : 0));
+      const all = await scanCommon(
+        r,
+        present,
+        base.map((x) => Math.max(0, x)),
+        undefined,
+      );
+      if (!all) continue;
+      const offsets = zero.map((_, i) => (present.includes(i) ? all.offset + base[i]! : 0));
+      if (offsets.some((x) => x < 0)) continue;
+      return { offsets, window: { after: all.after, upTo: all.upTo } };
+    }
   }
   return null;
+}
+
+/** Members that take part in no relation where the others do: their data areas are elsewhere. */
+async function uninvolved(r: SampleReader, present: readonly number[], offset: number): Promise<number[]> {
+  const involved = new Set<number>();
+  let seen = 0;
+  for (
+    let y = 0;
+    seen < 8 && offset + y + BLOCK <= Math.min(...present.map((i) => r.readable(i)));
+    y += BLOCK
+  ) {
+    const rows = await r.rows(
+      present.map((member) => ({ member, pos: offset + y })),
+      STRIDE,
+    );
+    if (!rows) break;
+    const ns = nullSpace(rows, present.length);
+    if (ns.rank < 2 || ns.basis.length === 0) continue;
+    seen++;
+    // A unit vector only says that a column is all zeros here: no relation.
+    for (const v of ns.basis) {
+      if (v.filter((x) => x !== 0).length < 2) continue;
+      v.forEach((x, c) => x !== 0 && involved.add(present[c]!));
+    }
+  }
+  return seen === 0 ? [] : present.filter((i) => !involved.has(i));
 }
 
 /**
  * The data offset of member `odd`: the position q where its blocks complete the others' blocks at
  * `offset + y` to a dependent set, for two informative blocks y. Null when none is found.
  */
-async function searchMember(
+export async function searchMember(
   r: SampleReader,
   odd: number,
   others: readonly number[],
@@ -118,7 +164,7 @@ async function searchMember(
   // Two informative blocks of the data area, and the left null space of the others' rows there:
   // a block u of the odd member completes them iff w·u = 0 for every w of that space.
   const probes: { y: number; checks: Uint8Array[]; ts: number[] }[] = [];
-  for (let y = 0; probes.length < 2 && offset + y + BLOCK <= r.readable(others[0]!); y += BLOCK) {
+  for (let y = 0; probes.length < 4 && offset + y + BLOCK <= r.readable(others[0]!); y += BLOCK) {
     const bufs = await Promise.all(others.map((i) => r.block(i, offset + y)));
     if (bufs.some((b) => !b)) break;
     const ts: number[] = [];
@@ -129,18 +175,32 @@ async function searchMember(
     if (rank < 2) continue;
     probes.push({ y, checks: basis.slice(0, 3), ts });
   }
-  if (probes.length < 2) return null;
-  const fits = async (q: number, p: (typeof probes)[number]): Promise<boolean> => {
+  if (probes.length < 4) return null;
+  // A block of zeros completes anything: a match needs data in at least one of the probes.
+  const fits = async (q: number, p: (typeof probes)[number]): Promise<0 | 1 | 2> => {
     const b = await r.block(odd, q + p.y);
-    if (!b || p.ts.every((t) => b[t] === 0)) return false;
-    return p.checks.every((w) => {
+    if (!b) return 0;
+    const ok = p.checks.every((w) => {
       let acc = 0;
       for (let k = 0; k < p.ts.length; k++) acc ^= mulFast(w[k]!, b[p.ts[k]!]!);
       return acc === 0;
     });
+    if (!ok) return 0;
+    return p.ts.every((t) => b[t] === 0) ? 1 : 2;
   };
-  for (let q = 0; q + probes[1]!.y + BLOCK <= r.readable(odd); q += BLOCK) {
-    if ((await fits(q, probes[0]!)) && (await fits(q, probes[1]!))) return q;
+  const last = probes[probes.length - 1]!;
+  for (let q = 0; q + last.y + BLOCK <= r.readable(odd); q += BLOCK) {
+    let data = false;
+    let all = true;
+    for (const p of probes) {
+      const f = await fits(q, p);
+      if (f === 0) {
+        all = false;
+        break;
+      }
+      data ||= f === 2;
+    }
+    if (all && data) return q;
   }
   return null;
 }

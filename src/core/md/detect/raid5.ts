@@ -5,9 +5,10 @@
 // continuity across chunk boundaries; what nothing decides is reported as a tie.
 
 import { type MdGeometry, stripeMap } from '../layout.js';
+import { sameArray } from './candidates.js';
 import { ArrayView, arraySignature, type Continuity, continuity } from './content.js';
 import { chunkChoices, sampleStripes } from './geometry.js';
-import { type Hypothesis, RAID5_LAYOUTS, verify } from './raid6.js';
+import { type Hypothesis, RAID5_LAYOUTS, type SampledStripe, verify } from './raid6.js';
 import { BLOCK, type SampleReader } from './sample.js';
 
 export interface Raid5Found {
@@ -19,42 +20,35 @@ export interface Raid5Found {
   consistent: number;
 }
 
-interface Landmark {
-  /** present column */
-  col: number;
-  /** position in the member's data area */
+/** A filesystem structure at array offset `x`, found at data-area position `y` on the `cols` holding it. */
+export interface Landmark {
+  /** present columns holding it (a parity member holds a copy where the other data are zeros) */
+  cols: number[];
+  /** position in the members' data areas */
   y: number;
   /** array offset */
   x: number;
 }
 
 const EXT_MAGIC = 0xef53;
-/** Permutations tried for the members no landmark places. */
-const MAX_ORDERS = 720;
+/** Orders tried per layout and chunk. */
+const MAX_ORDERS = 5040;
 
-/** The ext2/3/4 superblock copies in the members' data areas (the primary first, if found). */
-async function extLandmarks(
+/** The ext2/3/4 superblock and its copies in the members' data areas. */
+export async function extLandmarks(
   r: SampleReader,
   present: readonly number[],
   offsets: readonly number[],
 ): Promise<Landmark[]> {
-  let primary: { col: number; uuid: string; bs: number; bpg: number; fdb: number } | null = null;
-  for (let col = 0; col < present.length && !primary; col++) {
-    const b = await r.block(present[col]!, offsets[present[col]!]!);
-    if (!b || b.readUInt16LE(1024 + 56) !== EXT_MAGIC) continue;
-    const bs = 1024 << b.readUInt32LE(1024 + 24);
-    const bpg = b.readUInt32LE(1024 + 32);
-    if (bs > 65536 || bpg === 0) continue;
-    primary = {
-      col,
-      uuid: b.toString('hex', 1024 + 104, 1024 + 120),
-      bs,
-      bpg,
-      fdb: b.readUInt32LE(1024 + 20),
-    };
+  // The primary superblock sits 1 KiB into the array: on the member of data chunk 0 (or its parity).
+  let primary = false;
+  for (const m of present) {
+    const b = await r.block(m, offsets[m]!);
+    if (b && b.readUInt16LE(1024 + 56) === EXT_MAGIC) primary = true;
   }
   if (!primary) return [];
-  const out: Landmark[] = [{ col: primary.col, y: 1024, x: 1024 }];
+  let fs: { uuid: string; bs: number; bpg: number; fdb: number } | null = null;
+  const byPlace = new Map<string, { cols: number[]; y: number; uuid: string; group: number }>();
   for (let col = 0; col < present.length; col++) {
     const m = present[col]!;
     for (let y = 0; offsets[m]! + y + BLOCK <= r.readable(m); y += BLOCK) {
@@ -62,57 +56,74 @@ async function extLandmarks(
       if (!b) break;
       for (let w = 0; w < BLOCK; w += 1024) {
         if (b.readUInt16LE(w + 56) !== EXT_MAGIC) continue;
-        if (b.toString('hex', w + 104, w + 120) !== primary.uuid) continue;
         const group = b.readUInt16LE(w + 0x5a);
-        if (group === 0) continue;
-        out.push({ col, y: y + w, x: (primary.fdb + group * primary.bpg) * primary.bs });
+        const uuid = b.toString('hex', w + 104, w + 120);
+        const bs = 1024 << b.readUInt32LE(w + 24);
+        const bpg = b.readUInt32LE(w + 32);
+        if (bs > 65536 || bpg === 0 || (group === 0 && y + w !== 1024)) continue;
+        if (!fs && y + w === 1024 && group === 0) fs = { uuid, bs, bpg, fdb: b.readUInt32LE(w + 20) };
+        const key = `${y + w}/${uuid}/${group}`;
+        const l = byPlace.get(key) ?? { cols: [], y: y + w, uuid, group };
+        l.cols.push(col);
+        byPlace.set(key, l);
       }
     }
   }
-  return out;
+  if (!fs) return [];
+  const f = fs;
+  return [...byPlace.values()]
+    .filter((l) => l.uuid === f.uuid)
+    .map((l) => ({ cols: l.cols, y: l.y, x: l.group === 0 ? 1024 : (f.fdb + l.group * f.bpg) * f.bs }));
 }
 
-/** Slots the landmarks force under geometry g, or null when they contradict it. */
-function pinned(g: MdGeometry, landmarks: readonly Landmark[], columns: number): (number | null)[] | null {
-  const m = g.raidDisks - 1;
-  const slotOf = new Array<number | null>(columns).fill(null);
+/** Landmarks that geometry g with order slotOf puts where they were found. */
+export function landmarksHeld(
+  g: MdGeometry,
+  slotOf: readonly number[],
+  landmarks: readonly Landmark[],
+): number {
+  const m = g.raidDisks - (g.level === 6 ? 2 : 1);
+  let held = 0;
   for (const l of landmarks) {
-    const s = Math.floor(l.y / g.chunk);
-    if (l.x % g.chunk !== l.y % g.chunk) return null;
+    if (l.x % g.chunk !== l.y % g.chunk) continue;
     const c = Math.floor(l.x / g.chunk);
-    if (Math.floor(c / m) !== s) return null;
+    const s = Math.floor(l.y / g.chunk);
+    if (Math.floor(c / m) !== s) continue;
     const slot = stripeMap(g, s).dataSlots[c % m]!;
-    if (slotOf[l.col] !== null && slotOf[l.col] !== slot) return null;
-    if (slotOf.some((x, i) => x === slot && i !== l.col)) return null;
-    slotOf[l.col] = slot;
+    if (l.cols.some((col) => slotOf[col] === slot)) held++;
   }
-  return slotOf;
+  return held;
 }
 
-/** Every completion of a partial assignment (columns without a slot take the free slots). */
-function completions(partial: (number | null)[], slots: number): number[][] {
-  const free = [...Array(slots).keys()].filter((s) => !partial.includes(s));
-  const open = partial.flatMap((x, i) => (x === null ? [i] : []));
+/** Does chunk `chunk` put every landmark in the right stripe at the right place? (any order) */
+function chunkFits(chunk: number, dataChunks: number, landmarks: readonly Landmark[]): boolean {
+  return landmarks.every(
+    (l) =>
+      l.x % chunk === l.y % chunk &&
+      Math.floor(Math.floor(l.x / chunk) / dataChunks) === Math.floor(l.y / chunk),
+  );
+}
+
+/** Every assignment of `columns` present members to `slots` slots (bounded). */
+function orders(columns: number, slots: number): number[][] {
   const out: number[][] = [];
-  const rec = (k: number, used: Set<number>, cur: number[]): void => {
+  const cur = new Array<number>(columns).fill(-1);
+  const used = new Set<number>();
+  const rec = (c: number): void => {
     if (out.length >= MAX_ORDERS) return;
-    if (k === open.length) {
+    if (c === columns) {
       out.push(cur.slice());
       return;
     }
-    for (const s of free) {
+    for (let s = 0; s < slots; s++) {
       if (used.has(s)) continue;
       used.add(s);
-      cur[open[k]!] = s;
-      rec(k + 1, used, cur);
+      cur[c] = s;
+      rec(c + 1);
       used.delete(s);
     }
   };
-  rec(
-    0,
-    new Set(),
-    partial.map((x) => x ?? -1),
-  );
+  rec(0);
   return out;
 }
 
@@ -130,30 +141,36 @@ export async function raid5Candidates(
   const landmarks = await extLandmarks(r, present, offsets);
   // Without landmarks every order of every layout and chunk is possible; continuity alone over all of
   // them is too weak and too slow to be worth a claim.
-  if (landmarks.length === 0) return [];
-  const out: Raid5Found[] = [];
+  if (landmarks.length < 2) return [];
+  const all = orders(present.length, n);
+  const scored: { h: Hypothesis; held: number }[] = [];
   for (const chunk of chunkChoices(null, given.chunk)) {
-    const stripes = await sampleStripes(r, present, offsets, chunk, 16);
-    if (stripes.length < 1) continue;
+    if (!chunkFits(chunk, n - 1, landmarks)) continue;
     for (const layout of given.layout !== undefined ? [given.layout] : RAID5_LAYOUTS) {
       const g: MdGeometry = { level: 5, layout, chunk, raidDisks: n };
-      const partial = pinned(g, landmarks, present.length);
-      if (!partial) continue;
-      for (const slotOf of completions(partial, n)) {
-        const h: Hypothesis = { geometry: g, slotOf };
-        const v = new ArrayView(r, h, present, offsets);
-        const cont = await continuity(v, 1024);
-        const { sampled, consistent } = verify(h, stripes);
-        out.push({
-          hypothesis: h,
-          landmarks: landmarks.length,
-          continuity: cont,
-          signature: await arraySignature(v),
-          stripesSampled: sampled,
-          consistent,
-        });
-      }
+      for (const slotOf of all)
+        scored.push({ h: { geometry: g, slotOf }, held: landmarksHeld(g, slotOf, landmarks) });
     }
+  }
+  // The orders that place the most landmarks; of those describing the same array, one is measured.
+  const most = Math.max(0, ...scored.map((x) => x.held));
+  const best = scored.filter((x) => x.held === most && most > 0).map((x) => x.h);
+  const out: Raid5Found[] = [];
+  const stripesOf = new Map<number, SampledStripe[]>();
+  for (const h of best) {
+    const twin = out.find((o) => sameArray(o.hypothesis, h));
+    const chunk = h.geometry.chunk;
+    if (!stripesOf.has(chunk)) stripesOf.set(chunk, await sampleStripes(r, present, offsets, chunk, 16));
+    const { sampled, consistent } = verify(h, stripesOf.get(chunk)!);
+    const v = new ArrayView(r, h, present, offsets);
+    out.push({
+      hypothesis: h,
+      landmarks: most,
+      continuity: twin ? twin.continuity : await continuity(v, 1024),
+      signature: twin ? twin.signature : await arraySignature(v),
+      stripesSampled: sampled,
+      consistent,
+    });
   }
   return out;
 }

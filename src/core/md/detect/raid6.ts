@@ -99,7 +99,7 @@ export function deriveOrders(g: MdGeometry, st: SampledStripe, columns: number):
     // Q: the column where a null vector with otherwise equal entries vanishes (the P relation).
     for (let qc = 0; qc < columns; qc++) {
       const v = zeroAt(st.ns.basis, qc);
-      if (!v || !v.every((x, i) => i === qc || (x !== 0 && x === v[qc === 0 ? 1 : 0]))) continue;
+      if (!v?.every((x, i) => i === qc || (x !== 0 && x === v[qc === 0 ? 1 : 0]))) continue;
       for (let pc = 0; pc < columns; pc++) {
         if (pc === qc) continue;
         const w = zeroAt(st.ns.basis, pc);

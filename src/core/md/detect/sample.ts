@@ -12,6 +12,7 @@ export class SampleReader {
   /** bytes read from each member so far */
   readonly bytesRead: number[];
   private readonly cache: Map<number, Buffer>[];
+  private readonly last: number[];
 
   /** `members`: the opened members (null = missing); `limit`: bytes readable from each member's start. */
   constructor(
@@ -21,6 +22,7 @@ export class SampleReader {
   ) {
     this.bytesRead = members.map(() => 0);
     this.cache = members.map(() => new Map());
+    this.last = members.map(() => -1);
   }
 
   /** Bytes of member `i` that may be read: its size, capped by the sample. */
@@ -50,10 +52,15 @@ export class SampleReader {
     const cache = this.cache[i]!;
     const hit = cache.get(w);
     if (hit) {
-      cache.delete(w);
-      cache.set(w, hit);
+      if (this.last[i] !== w) {
+        // least recently used goes first: move this window to the end
+        cache.delete(w);
+        cache.set(w, hit);
+        this.last[i] = w;
+      }
       return hit;
     }
+    this.last[i] = w;
     const len = Math.min(WINDOW, this.readable(i) - w * WINDOW);
     const buf = Buffer.alloc(len);
     await readMember(this.members[i]!, buf, len, w * WINDOW);
