@@ -233,7 +233,9 @@ async function addContent(ctx: Ctx, present: number[], offsets: number[], c: Can
   // Dense (every block boundary) sees chunks rebuilt from the wrong parity; chunk boundaries reach
   // far enough to see the data order of every stripe of the rotation.
   const dense = await continuity(v, 2048, true);
-  const chunks = await continuity(v, 1024);
+  const g = c.hypothesis.geometry;
+  const rotation = g.raidDisks * (g.raidDisks - 2);
+  const chunks = await continuity(v, Math.min(1024, Math.max(128, 4 * rotation)));
   c.evidence.continuity = {
     comparable: dense.comparable + chunks.comparable,
     inOrder: dense.inOrder + chunks.inOrder,

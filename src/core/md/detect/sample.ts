@@ -5,8 +5,8 @@ import { type InputMember, readMember } from '../../io/members.js';
 
 /** Geometry discovery looks at 4 KiB blocks: the smallest chunk and the alignment of data offsets. */
 export const BLOCK = 4096;
-const WINDOW = 1024 * 1024;
-const CACHED_WINDOWS = 24;
+const WINDOW = 128 * 1024;
+const CACHED_WINDOWS = 64;
 
 export class SampleReader {
   /** bytes read from each member so far */
