@@ -23,7 +23,7 @@ export async function classify(
   r: SampleReader,
   at: readonly { member: number; pos: number }[],
 ): Promise<BlockClass | null> {
-  const rows = await r.rows(at, STRIDE);
+  const rows = await r.lazyRows(at, STRIDE);
   if (!rows) return null;
   const { rank } = nullSpace(rows, at.length);
   if (rank <= 1) return 'blank';
@@ -99,28 +99,48 @@ export async function findOffsets(
   }
   if (present.length < 3) return null;
   // One member's data area moved (replaced under another mdadm): RAID6's other members still show
-  // parity among themselves; for RAID5 the others are tried at every default offset. The moved
-  // member holds, somewhere, the blocks their relations predict.
+  // parity among themselves at one of mdadm's offsets; for RAID5 every default offset is tried. The
+  // moved member holds, somewhere in its first SEARCH bytes, the blocks their relations predict.
   for (const odd of present) {
     const others = present.filter((i) => i !== odd);
-    const found = present.length >= 4 ? await scanCommon(r, others, zero, fixed) : null;
-    const tries = found ? [found.offset] : fixed !== undefined ? [fixed] : DEFAULT_OFFSETS;
+    const found = present.length >= 4 ? await dependentAtDefault(r, others, fixed) : null;
+    const tries = found !== null ? [found] : fixed !== undefined ? [fixed] : DEFAULT_OFFSETS;
+    const sets: ProbeSet[] = [];
     for (const o of tries) {
-      if (o + BLOCK > Math.min(...others.map((i) => r.readable(i)))) continue;
-      const q = await searchMember(r, odd, others, o);
-      if (q === null) continue;
-      const base = zero.map((_, i) => (i === odd ? q - o : 0));
-      const all = await scanCommon(
-        r,
-        present,
-        base.map((x) => Math.max(0, x)),
-        undefined,
-      );
-      if (!all) continue;
-      const offsets = zero.map((_, i) => (present.includes(i) ? all.offset + base[i]! : 0));
-      if (offsets.some((x) => x < 0)) continue;
-      return { offsets, window: { after: all.after, upTo: all.upTo } };
+      const p = await probesAt(r, others, o);
+      if (p) sets.push(p);
     }
+    const hit = await searchMany(r, odd, sets);
+    if (!hit) continue;
+    const shift = Math.min(0, hit.q - hit.offset);
+    const base = zero.map((_, i) => (i === odd ? hit.q - hit.offset : 0) - shift);
+    const all = await scanCommon(r, present, base, undefined);
+    if (!all) continue;
+    const offsets = zero.map((_, i) => (present.includes(i) ? all.offset + base[i]! : 0));
+    return { offsets, window: { after: all.after, upTo: all.upTo } };
+  }
+  return null;
+}
+
+/** The first mdadm default offset where `members` show parity (a few blocks, no independent one). */
+async function dependentAtDefault(
+  r: SampleReader,
+  members: readonly number[],
+  fixed: number | undefined,
+): Promise<number | null> {
+  for (const o of fixed !== undefined ? [fixed] : DEFAULT_OFFSETS) {
+    let deps = 0;
+    let full = false;
+    for (let b = 0; b < 2 * SETTLE && !full; b++) {
+      const c = await classify(
+        r,
+        members.map((member) => ({ member, pos: o + b * BLOCK })),
+      );
+      if (c === null) break;
+      full = c === 'full';
+      if (c === 'dependent') deps++;
+    }
+    if (!full && deps >= SETTLE / 2) return o;
   }
   return null;
 }
@@ -151,20 +171,30 @@ async function uninvolved(r: SampleReader, present: readonly number[], offset: n
   return seen === 0 ? [] : present.filter((i) => !involved.has(i));
 }
 
+/** A moved data area is searched for in the first SEARCH bytes of its member. */
+const SEARCH = 64 * 1024 * 1024;
+/** How far into the others' data areas informative probe blocks are looked for. */
+const PROBE_REACH = 4 * 1024 * 1024;
+
+interface ProbeSet {
+  /** the others' data offset these probes assume */
+  offset: number;
+  probes: { y: number; checks: Uint8Array[]; ts: number[] }[];
+}
+
 /**
- * The data offset of member `odd`: the position q where its blocks complete the others' blocks at
- * `offset + y` to a dependent set, for two informative blocks y. Null when none is found.
+ * Four informative blocks of the others' data areas at `offset`, each with checks from the left
+ * null space of the others' rows there: a block u of the odd member completes them iff w·u = 0 for
+ * every such w.
  */
-export async function searchMember(
+async function probesAt(
   r: SampleReader,
-  odd: number,
   others: readonly number[],
   offset: number,
-): Promise<number | null> {
-  // Two informative blocks of the data area, and the left null space of the others' rows there:
-  // a block u of the odd member completes them iff w·u = 0 for every w of that space.
-  const probes: { y: number; checks: Uint8Array[]; ts: number[] }[] = [];
-  for (let y = 0; probes.length < 4 && offset + y + BLOCK <= r.readable(others[0]!); y += BLOCK) {
+): Promise<ProbeSet | null> {
+  const probes: ProbeSet['probes'] = [];
+  const end = Math.min(...others.map((i) => r.readable(i)), offset + PROBE_REACH);
+  for (let y = 0; probes.length < 4 && offset + y + BLOCK <= end; y += BLOCK) {
     const bufs = await Promise.all(others.map((i) => r.block(i, offset + y)));
     if (bufs.some((b) => !b)) break;
     const ts: number[] = [];
@@ -175,9 +205,29 @@ export async function searchMember(
     if (rank < 2) continue;
     probes.push({ y, checks: basis.slice(0, 3), ts });
   }
-  if (probes.length < 4) return null;
+  return probes.length < 4 ? null : { offset, probes };
+}
+
+/** The data offset of member `odd` given the others' at `offset`, or null. */
+export async function searchMember(
+  r: SampleReader,
+  odd: number,
+  others: readonly number[],
+  offset: number,
+): Promise<number | null> {
+  const set = await probesAt(r, others, offset);
+  return set ? ((await searchMany(r, odd, [set]))?.q ?? null) : null;
+}
+
+/** One pass over the odd member: the first position q that completes one of the probe sets. */
+async function searchMany(
+  r: SampleReader,
+  odd: number,
+  sets: readonly ProbeSet[],
+): Promise<{ offset: number; q: number } | null> {
+  if (sets.length === 0) return null;
   // A block of zeros completes anything: a match needs data in at least one of the probes.
-  const fits = async (q: number, p: (typeof probes)[number]): Promise<0 | 1 | 2> => {
+  const fits = async (q: number, p: ProbeSet['probes'][number]): Promise<0 | 1 | 2> => {
     const b = await r.block(odd, q + p.y);
     if (!b) return 0;
     const ok = p.checks.every((w) => {
@@ -188,19 +238,21 @@ export async function searchMember(
     if (!ok) return 0;
     return p.ts.every((t) => b[t] === 0) ? 1 : 2;
   };
-  const last = probes[probes.length - 1]!;
-  for (let q = 0; q + last.y + BLOCK <= r.readable(odd); q += BLOCK) {
-    let data = false;
-    let all = true;
-    for (const p of probes) {
-      const f = await fits(q, p);
-      if (f === 0) {
-        all = false;
-        break;
+  const end = Math.min(r.readable(odd), SEARCH);
+  for (let q = 0; q + BLOCK <= end; q += BLOCK) {
+    for (const set of sets) {
+      let data = false;
+      let all = true;
+      for (const p of set.probes) {
+        const f = await fits(q, p);
+        if (f === 0) {
+          all = false;
+          break;
+        }
+        data ||= f === 2;
       }
-      data ||= f === 2;
+      if (all && data) return { offset: set.offset, q };
     }
-    if (all && data) return q;
   }
   return null;
 }

@@ -75,6 +75,27 @@ export class SampleReader {
     return buf;
   }
 
+  /** Like rows (one block), built lazily: a rank test that ends early builds only the rows it uses. */
+  async lazyRows(
+    at: readonly { member: number; pos: number }[],
+    stride: number,
+  ): Promise<Iterable<Uint8Array> | null> {
+    const bufs: Buffer[] = [];
+    for (const { member, pos } of at) {
+      const buf = await this.block(member, pos);
+      if (!buf) return null;
+      bufs.push(buf);
+    }
+    return (function* () {
+      for (let t = 0; t < BLOCK; t += stride) {
+        const row = new Uint8Array(bufs.length);
+        let any = 0;
+        for (let c = 0; c < bufs.length; c++) any |= row[c] = bufs[c]![t]!;
+        if (any) yield row;
+      }
+    })();
+  }
+
   /**
    * Rows for the linear algebra: one per sampled byte position (every `stride` bytes of a block),
    * one column per entry of `at` (member, position). Null when any block is unreadable.
