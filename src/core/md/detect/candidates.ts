@@ -111,7 +111,8 @@ function scoreOf(c: Candidate): number {
   const cont =
     e.continuity && e.continuity.comparable > 0 ? e.continuity.inOrder / e.continuity.comparable : 0.5;
   const sig = e.signature ? 1 : 0;
-  return Math.round((0.8 * parity + 0.15 * cont + 0.05 * sig) * 1e6) / 1e6;
+  const marks = Math.min(1, (e.landmarks ?? 0) / 4);
+  return Math.round((0.75 * parity + 0.15 * cont + 0.05 * sig + 0.05 * marks) * 1e6) / 1e6;
 }
 
 const tieKey = (c: Candidate): string => `${c.score}/${c.evidence.landmarks ?? 0}`;

@@ -65,7 +65,10 @@ function countBoundaries(blocks: { nullity: number; key: string }[], nullity: nu
   return out;
 }
 
-/** Stripes sampled to check hypotheses of chunk `chunk`: up to `max`, two blocks of each. */
+/**
+ * Stripes sampled to check hypotheses of chunk `chunk`: the first max/2 and max/2 more spread over
+ * the readable data areas (sparse filesystems leave the first stripes mostly empty), two blocks each.
+ */
 export async function sampleStripes(
   r: SampleReader,
   present: readonly number[],
@@ -73,17 +76,18 @@ export async function sampleStripes(
   chunk: number,
   max = 48,
 ): Promise<SampledStripe[]> {
+  const total = Math.floor(Math.min(...present.map((i) => r.readable(i) - offsets[i]!)) / chunk);
+  const picks = new Set<number>();
+  for (let s = 0; s < Math.min(total, max / 2); s++) picks.add(s);
+  for (let i = 0; i < max / 2 && total > max / 2; i++)
+    picks.add(max / 2 + Math.floor((i * (total - max / 2)) / (max / 2)));
   const out: SampledStripe[] = [];
-  for (let s = 0; s < max; s++) {
+  for (const s of [...picks].sort((a, b) => a - b)) {
     const rows: Uint8Array[] = [];
-    const ys = chunk > BLOCK ? [0, chunk / 2] : [0];
-    let readable = true;
-    for (const y of ys) {
+    for (const y of chunk > BLOCK ? [0, chunk / 2] : [0]) {
       const part = await r.rows(at(present, offsets, s * chunk + y), STRIDE / 2);
-      if (!part) readable = false;
-      else rows.push(...part);
+      if (part) rows.push(...part);
     }
-    if (!readable) break;
     out.push({ stripe: s, rows, ns: nullSpace(rows, present.length) });
   }
   return out;

@@ -6,13 +6,15 @@ import { type InputMember, readMember } from '../../io/members.js';
 /** Geometry discovery looks at 4 KiB blocks: the smallest chunk and the alignment of data offsets. */
 export const BLOCK = 4096;
 const WINDOW = 128 * 1024;
-const CACHED_WINDOWS = 64;
+/** Windows kept, all members together (detection revisits the same blocks under many hypotheses). */
+const CACHE_BYTES = 192 * 1024 * 1024;
 
 export class SampleReader {
   /** bytes read from each member so far */
   readonly bytesRead: number[];
   private readonly cache: Map<number, Buffer>[];
   private readonly last: number[];
+  private readonly cachedWindows: number;
 
   /** `members`: the opened members (null = missing); `limit`: bytes readable from each member's start. */
   constructor(
@@ -23,6 +25,7 @@ export class SampleReader {
     this.bytesRead = members.map(() => 0);
     this.cache = members.map(() => new Map());
     this.last = members.map(() => -1);
+    this.cachedWindows = Math.max(16, Math.floor(CACHE_BYTES / WINDOW / Math.max(1, members.length)));
   }
 
   /** Bytes of member `i` that may be read: its size, capped by the sample. */
@@ -71,7 +74,7 @@ export class SampleReader {
       total,
     );
     cache.set(w, buf);
-    if (cache.size > CACHED_WINDOWS) cache.delete(cache.keys().next().value!);
+    if (cache.size > this.cachedWindows) cache.delete(cache.keys().next().value!);
     return buf;
   }
 
