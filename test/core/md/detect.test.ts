@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { parseMemberSpec } from '../../../src/core/io/member.js';
 import { DEFAULT_SAMPLE, type DetectResult, detectGeometry } from '../../../src/core/md/detect/detect.js';
-import { eachFixture } from '../../helpers/md-fixtures.js';
+import { eachFixture, loadFixtures } from '../../helpers/md-fixtures.js';
 import { type WipedCase, wipedCopy } from '../../helpers/md-wiped.js';
 import { Prng } from '../../helpers/prng.js';
 
@@ -106,6 +106,21 @@ describe('md detect (core)', () => {
         rmSync(c.dir, { recursive: true, force: true });
       }
     });
+  });
+
+  it('valid superblocks are used (and checked by parity) unless --ignore-superblocks', async function () {
+    const fx = loadFixtures().fixtures.find((f) => f.name.startsWith('c-r6'));
+    if (!fx) return this.skip();
+    const args = [3, 0, 5, 1, 4, 2].map((s) => fx.memberPath(s));
+    const withSb = await detect(args);
+    expect(withSb.candidates[0]!.evidence.source).to.equal('superblocks');
+    const ignored = await detect(args, { ignoreSuperblocks: true });
+    expect(ignored.candidates[0]!.evidence.source).to.equal('parity');
+    for (const r of [withSb, ignored]) {
+      const best = r.candidates[0]!;
+      expect([best.layout, best.chunk]).to.deep.equal(['right-asymmetric', 32768]);
+      expect(best.members.map((m) => m.slot)).to.deep.equal([3, 0, 5, 1, 4, 2]);
+    }
   });
 
   it('random images are no array: nothing consistent', async () => {

@@ -5,6 +5,7 @@
 // whose data area moved (replaced under another mdadm) is found by searching it for the block that
 // the others' parity predicts.
 
+import { MD_SB_MAGIC } from '../superblock.js';
 import { mul as mulFast, nullSpace } from './gf-solve.js';
 import { BLOCK, type SampleReader } from './sample.js';
 
@@ -23,6 +24,11 @@ export async function classify(
   r: SampleReader,
   at: readonly { member: number; pos: number }[],
 ): Promise<BlockClass | null> {
+  // md superblocks of one array look alike (a low rank), but they are metadata, not data.
+  for (const { member, pos } of at) {
+    const b = await r.block(member, pos);
+    if (b && b.readUInt32LE(0) === MD_SB_MAGIC) return 'full';
+  }
   const rows = await r.lazyRows(at, STRIDE);
   if (!rows) return null;
   const { rank } = nullSpace(rows, at.length);
