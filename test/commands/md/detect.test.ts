@@ -37,12 +37,18 @@ describe('raidtx md detect (spawned)', function () {
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
-  const roundTrip = (prefix: string, missingSlot?: number) => {
+  const roundTrip = (prefix: string, missingSlot?: number, moved = false) => {
     const fx: Fixture | null = fixtureNamed(prefix);
     if (!fx) return;
-    const what = missingSlot === undefined ? '' : `, slot ${missingSlot} missing`;
+    const what =
+      (missingSlot === undefined ? '' : `, slot ${missingSlot} missing`) +
+      (moved ? ", slot 0's data area moved by 132K" : '');
     it(`${fx.name}${what}: the printed export command rebuilds truth.img`, async () => {
-      const c = wipedCopy(fx, { seed: 21, ...(missingSlot === undefined ? {} : { missingSlot }) });
+      const c = wipedCopy(fx, {
+        seed: 21,
+        ...(missingSlot === undefined ? {} : { missingSlot }),
+        ...(moved ? { move: { slot: 0, by: 132 * 1024 } } : {}),
+      });
       try {
         const r = await md(['md', 'detect', '--json', ...c.args]);
         expect(r.code, r.stderr).to.equal(0);
@@ -61,6 +67,7 @@ describe('raidtx md detect (spawned)', function () {
   roundTrip('d-r6', 2);
   roundTrip('f-r6');
   roundTrip('y-r6', 2);
+  roundTrip('c-r6', undefined, true);
 
   for (const prefix of ['w-r5', 'x-r5']) {
     const fx = fixtureNamed(prefix);

@@ -53,8 +53,11 @@ export interface MemberFacts {
 const size = (b: number): string =>
   b === 0 ? '0' : b % 1048576 === 0 ? `${b / 1048576}M` : b % 1024 === 0 ? `${b / 1024}K` : `${b / 512}s`;
 
-/** The candidate of hypothesis `h` over the given members (placeholders take the free slots). */
-export function describe(h: Hypothesis, _specs: MemberSpec[], facts: MemberFacts[]): Candidate {
+/**
+ * The candidate of hypothesis `h` over the given members (placeholders take the free slots).
+ * `shift`: bytes added to every member's start (the global --offset), folded into `PATH@OFFSET`.
+ */
+export function describe(h: Hypothesis, shift: number, facts: MemberFacts[]): Candidate {
   const g = h.geometry;
   const taken = new Set(facts.flatMap((f) => (f.slot === null ? [] : [f.slot])));
   const free = [...Array(g.raidDisks).keys()].filter((s) => !taken.has(s));
@@ -68,7 +71,7 @@ export function describe(h: Hypothesis, _specs: MemberSpec[], facts: MemberFacts
   const bySlot = new Array<string>(g.raidDisks).fill('missing');
   facts.forEach((f, i) => {
     if (!f.present || f.spec?.kind !== 'path') return;
-    const at = f.spec.offset + f.dataOffset! - base;
+    const at = f.spec.offset + shift + f.dataOffset! - base;
     bySlot[members[i]!.slot] = at === 0 ? f.spec.path : `${f.spec.path}@${at}`;
   });
   const layout = layoutName(g.level, g.layout)!;

@@ -92,7 +92,7 @@ export async function detectGeometry(
   const progress = opts.progress?.('md detect');
   const r = new SampleReader(members, input.sample, (done, total) => progress?.update(done, total));
   try {
-    const found = await discover(r, members, input, layout);
+    const found = await discover(r, members, input, layout, opts.offset);
     const bytesRead = members.map((_, i) => r.bytesRead[i]!);
     const { candidates, ambiguous } = rank(found.candidates, input.top);
     return {
@@ -118,10 +118,11 @@ async function discover(
   members: (InputMember | null)[],
   input: DetectInput,
   layout: number | undefined,
+  shift: number,
 ): Promise<Found> {
   const n = members.length;
   const present = members.flatMap((m, i) => (m ? [i] : []));
-  const ctx = { r, members, input };
+  const ctx = { r, members, input, shift };
   if (!input.ignoreSuperblocks) {
     const fromSb = await fromSuperblocks(ctx, present);
     if (fromSb) return fromSb;
@@ -207,6 +208,8 @@ async function discover(
 }
 
 interface Ctx {
+  /** the global --offset */
+  shift: number;
   r: SampleReader;
   members: (InputMember | null)[];
   input: DetectInput;
@@ -216,7 +219,7 @@ function toCandidate(ctx: Ctx, present: number[], offsets: number[], h: Hypothes
   const slotOfMember = new Map(present.map((m, c) => [m, h.slotOf[c]!]));
   return describe(
     h,
-    ctx.input.members,
+    ctx.shift,
     ctx.members.map((m, i) => ({
       label: ctx.input.members[i]?.spec ?? 'missing',
       spec: ctx.input.members[i] ?? null,
