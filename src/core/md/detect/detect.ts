@@ -152,7 +152,7 @@ async function discover(
       return c;
     });
     const reason =
-      'RAID5: XOR holds in every order and no filesystem landmark (ext2/3/4 superblock copies) was found to order the members';
+      'RAID5: XOR holds in every order, and neither filesystem landmarks (ext2/3/4 superblock copies) nor continuity across chunk boundaries order the members';
     return { candidates, reason };
   }
   if (missing > 1)

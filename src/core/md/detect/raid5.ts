@@ -104,6 +104,57 @@ function chunkFits(chunk: number, dataChunks: number, landmarks: readonly Landma
   );
 }
 
+/** Largest RAID5 whose every order is tried on continuity alone (6! orders per layout and chunk). */
+const MAX_BLIND = 6;
+
+/**
+ * Without landmarks: every chunk, layout and order whose chunk boundaries all run in order, for
+ * arrays of at most MAX_BLIND members. A quick look at a few boundaries discards most hypotheses;
+ * the rest must stay in order over many more. Content without comparable boundaries yields nothing.
+ */
+async function byContinuity(
+  r: SampleReader,
+  present: readonly number[],
+  offsets: readonly number[],
+  n: number,
+  given: { chunk: number | undefined; layout: number | undefined },
+): Promise<Raid5Found[]> {
+  if (n > MAX_BLIND) return [];
+  const all = orders(present.length, n);
+  const out: Raid5Found[] = [];
+  for (const chunk of chunkChoices(null, given.chunk)) {
+    const stripes = await sampleStripes(r, present, offsets, chunk, 16);
+    if (stripes.length < 2) continue;
+    for (const layout of given.layout !== undefined ? [given.layout] : RAID5_LAYOUTS) {
+      const g: MdGeometry = { level: 5, layout, chunk, raidDisks: n };
+      for (const slotOf of all) {
+        const h: Hypothesis = { geometry: g, slotOf };
+        const v = new ArrayView(r, h, present, offsets);
+        const quick = await continuity(v, 2 * n);
+        if (quick.comparable < n || quick.inOrder < quick.comparable) continue;
+        const chunks = await continuity(v, Math.max(64, 8 * n * n));
+        if (chunks.comparable < 8 || chunks.inOrder < chunks.comparable) continue;
+        // Every block boundary too: parity read as data breaks the order inside chunks.
+        const dense = await continuity(v, 1024, true);
+        const cont = {
+          comparable: chunks.comparable + dense.comparable,
+          inOrder: chunks.inOrder + dense.inOrder,
+        };
+        const { sampled, consistent } = verify(h, stripes);
+        out.push({
+          hypothesis: h,
+          landmarks: 0,
+          continuity: cont,
+          signature: await arraySignature(v),
+          stripesSampled: sampled,
+          consistent,
+        });
+      }
+    }
+  }
+  return out;
+}
+
 /** Every assignment of `columns` present members to `slots` slots (bounded). */
 function orders(columns: number, slots: number): number[][] {
   const out: number[][] = [];
@@ -139,9 +190,7 @@ export async function raid5Candidates(
   given: { chunk: number | undefined; layout: number | undefined },
 ): Promise<Raid5Found[]> {
   const landmarks = await extLandmarks(r, present, offsets);
-  // Without landmarks every order of every layout and chunk is possible; continuity alone over all of
-  // them is too weak and too slow to be worth a claim.
-  if (landmarks.length < 2) return [];
+  if (landmarks.length < 2) return byContinuity(r, present, offsets, n, given);
   const all = orders(present.length, n);
   const scored: { h: Hypothesis; held: number }[] = [];
   for (const chunk of chunkChoices(null, given.chunk)) {
