@@ -83,7 +83,8 @@ function human(
     const e = c.evidence;
     const cont = e.continuity ? `, continuity ${e.continuity.inOrder}/${e.continuity.comparable}` : '';
     const marks = e.landmarks ? `, ${e.landmarks} fs landmarks` : '';
-    const ev = `${e.source}: ${e.consistent}/${e.stripesSampled} stripes${marks}${cont}${e.signature ? `, ${e.signature}` : ''}`;
+    const conf = e.confirmed ? `, whole chunks ${e.confirmed.consistent}/${e.confirmed.stripes}` : '';
+    const ev = `${e.source}: ${e.consistent}/${e.stripesSampled} stripes${conf}${marks}${cont}${e.signature ? `, ${e.signature}` : ''}`;
     lines.push(
       `  ${String(i + 1).padEnd(2)} ${c.score.toFixed(3)}  ${String(c.level).padEnd(5)} ${c.layout.padEnd(19)} ${formatSize(c.chunk).padEnd(6)} ${String(c.raidDisks).padEnd(6)} ${ev}`,
     );

@@ -56,6 +56,9 @@ function expectTruth(
     expect(slots![i], c.args[i]).to.equal(t.slot);
     expect(best.members[i]!.dataOffset, c.args[i]).to.equal(t.dataOffset);
   });
+  // whole chunks through the val operations agree with the sampled bytes
+  const conf = best.evidence.confirmed;
+  if (conf) expect(conf.consistent).to.equal(conf.stripes);
   const missing = c.truth.indexOf(null);
   if (missing >= 0) expect(best.members[missing]!.dataOffset).to.equal(null);
 }

@@ -26,6 +26,8 @@ export interface Evidence {
   continuity: Continuity | null;
   /** RAID5: filesystem structures (superblock copies) found where this geometry puts them */
   landmarks?: number;
+  /** the best candidate: stripes whose whole chunks passed md check's val operations */
+  confirmed?: { stripes: number; consistent: number };
 }
 
 export interface Candidate {

@@ -10,6 +10,7 @@ import type { JobOptions } from '../../jobs/run.js';
 import { layoutName, layoutNumber, type MdGeometry } from '../layout.js';
 import { fileReader, type MdSuperblock, readSuperblock } from '../superblock.js';
 import { type Candidate, describe, rank, sameArray } from './candidates.js';
+import { confirm } from './confirm.js';
 import { ArrayView, arraySignature, continuity } from './content.js';
 import { chunkChoices, findShape, MAX_CHUNK, MIN_CHUNK, sampleStripes } from './geometry.js';
 import { findOffsets } from './offsets.js';
@@ -93,8 +94,14 @@ export async function detectGeometry(
   const r = new SampleReader(members, input.sample, (done, total) => progress?.update(done, total));
   try {
     const found = await discover(r, members, input, layout, opts.offset);
-    const bytesRead = members.map((_, i) => r.bytesRead[i]!);
     const { candidates, ambiguous } = rank(found.candidates, input.top);
+    const best = candidates[0];
+    if (best && found.offsets) {
+      const present = members.flatMap((m, i) => (m ? [i] : []));
+      const c = await confirm(r, best.hypothesis, present, found.offsets);
+      if (c.checked) best.evidence.confirmed = { stripes: c.stripes, consistent: c.consistent };
+    }
+    const bytesRead = members.map((_, i) => r.bytesRead[i]!);
     return {
       candidates,
       ambiguous,
@@ -111,6 +118,8 @@ export async function detectGeometry(
 interface Found {
   candidates: Candidate[];
   reason: string;
+  /** each member's data offset, when found */
+  offsets?: number[];
 }
 
 async function discover(
@@ -153,7 +162,7 @@ async function discover(
     });
     const reason =
       'RAID5: XOR holds in every order, and neither filesystem landmarks (ext2/3/4 superblock copies) nor continuity across chunk boundaries order the members';
-    return { candidates, reason };
+    return { candidates, reason, offsets };
   }
   if (missing > 1)
     return { candidates: [], reason: 'RAID6 with two members missing keeps no parity to solve' };
@@ -204,7 +213,7 @@ async function discover(
         c.evidence.landmarks = landmarksHeld(c.hypothesis.geometry, c.hypothesis.slotOf, landmarks);
     }
   }
-  return { candidates, reason: 'no RAID6 layout and order explains the parity' };
+  return { candidates, reason: 'no RAID6 layout and order explains the parity', offsets };
 }
 
 interface Ctx {
@@ -273,5 +282,5 @@ async function fromSuperblocks(ctx: Ctx, present: number[]): Promise<Found | nul
   c.evidence.consistent = v.consistent;
   c.evidence.source = 'superblocks';
   await addContent(ctx, present, offsets, c);
-  return { candidates: [c], reason: '' };
+  return { candidates: [c], reason: '', offsets };
 }
