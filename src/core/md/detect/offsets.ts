@@ -17,6 +17,8 @@ export const STRIDE = 16;
 /** Dependent blocks in a row (with no independent one between) that settle a data area. */
 const SETTLE = 12;
 
+const ZERO_BLOCK = Buffer.alloc(BLOCK);
+
 export type BlockClass = 'blank' | 'full' | 'dependent';
 
 /** Rank class of the blocks at (member, pos): blank (rank <= 1), full (independent) or dependent. */
@@ -24,11 +26,16 @@ export async function classify(
   r: SampleReader,
   at: readonly { member: number; pos: number }[],
 ): Promise<BlockClass | null> {
-  // md superblocks of one array look alike (a low rank), but they are metadata, not data.
+  // md superblocks of one array look alike (a low rank), but they are metadata, not data. Blocks of
+  // zeros (sparse areas, the gap before the data) are blank without any algebra.
+  let zeros = 0;
   for (const { member, pos } of at) {
     const b = await r.block(member, pos);
-    if (b && b.readUInt32LE(0) === MD_SB_MAGIC) return 'full';
+    if (!b) return null;
+    if (b.readUInt32LE(0) === MD_SB_MAGIC) return 'full';
+    if (b.equals(ZERO_BLOCK)) zeros++;
   }
+  if (zeros >= at.length - 1) return 'blank';
   const rows = await r.lazyRows(at, STRIDE);
   if (!rows) return null;
   const { rank } = nullSpace(rows, at.length);
