@@ -5,7 +5,9 @@
 import { gfexp, gflog } from '../../gf.js';
 
 /** exp table doubled, so that a product needs no modulo */
-const EXP2 = new Uint8Array(512);
+export const EXP2 = new Uint8Array(512);
+/** gflog, for loops that multiply by logarithms themselves */
+export const LOG = gflog;
 for (let i = 0; i < 512; i++) EXP2[i] = gfexp[i % 255]!;
 
 export function mul(a: number, b: number): number {

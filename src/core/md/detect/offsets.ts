@@ -6,7 +6,7 @@
 // the others' parity predicts.
 
 import { MD_SB_MAGIC } from '../superblock.js';
-import { mul as mulFast, nullSpace } from './gf-solve.js';
+import { EXP2, LOG, nullSpace } from './gf-solve.js';
 import { BLOCK, type SampleReader } from './sample.js';
 
 /** Data offsets mdadm has used (0.90/1.0: 0; 1.1/1.2: 8, 16, 272, 2048, 4096, 262144, 264192 sectors). */
@@ -221,6 +221,17 @@ async function probesAt(
   return probes.length < 4 ? null : { offset, probes };
 }
 
+/** sum_k w[k]·b[ts[k]] over GF(2^8), by logarithms (the hot loop of the search). */
+function dot(w: Uint8Array, ts: readonly number[], b: Buffer): number {
+  let acc = 0;
+  for (let k = 0; k < ts.length; k++) {
+    const x = b[ts[k]!]!;
+    const c = w[k]!;
+    if (x !== 0 && c !== 0) acc ^= EXP2[LOG[c]! + LOG[x]!]!;
+  }
+  return acc;
+}
+
 /** The data offset of member `odd` given the others' at `offset`, or null. */
 export async function searchMember(
   r: SampleReader,
@@ -243,11 +254,7 @@ async function searchMany(
   const fits = async (q: number, p: ProbeSet['probes'][number]): Promise<0 | 1 | 2> => {
     const b = await r.block(odd, q + p.y);
     if (!b) return 0;
-    const ok = p.checks.every((w) => {
-      let acc = 0;
-      for (let k = 0; k < p.ts.length; k++) acc ^= mulFast(w[k]!, b[p.ts[k]!]!);
-      return acc === 0;
-    });
+    const ok = p.checks.every((w) => dot(w, p.ts, b) === 0);
     if (!ok) return 0;
     return p.ts.every((t) => b[t] === 0) ? 1 : 2;
   };
