@@ -1,8 +1,9 @@
-// raidtx md ...: the md command group (examine, check, rebuild, export, serve).
+// raidtx md ...: the md command group (examine, check, rebuild, export, serve, detect).
 
 import type { Command } from 'commander';
 import type { Invoke } from '../lib/context.js';
 import { defineMdCheck } from './check.js';
+import { defineMdDetect } from './detect.js';
 import { defineMdExamine } from './examine.js';
 import { defineMdExport } from './export.js';
 import { defineMdRebuild } from './rebuild.js';
@@ -13,8 +14,15 @@ export function defineMd(program: Command, invoke: Invoke): void {
   const md = program
     .command('md')
     .description(
-      'Linux md RAID5/6 arrays from member images or disks: examine, check, rebuild, export, serve',
+      'Linux md RAID5/6 arrays from member images or disks: examine, check, rebuild, export, serve, detect',
     );
-  for (const define of [defineMdExamine, defineMdCheck, defineMdRebuild, defineMdExport, defineMdServe])
+  for (const define of [
+    defineMdExamine,
+    defineMdCheck,
+    defineMdRebuild,
+    defineMdExport,
+    defineMdServe,
+    defineMdDetect,
+  ])
     define(md, invoke);
 }
