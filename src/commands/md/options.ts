@@ -23,6 +23,7 @@ export function geometryOptions(cmd: Command): Command {
     .addOption(new Option('--raid-disks <n>', 'without superblocks: number of members'))
     .addOption(new Option('--data-offset <size>', 'without superblocks: where data starts on each member'))
     .option('--include-stale', 'use members whose events count lags the others')
+    .option('--ignore-superblocks', 'read no md superblock: give the geometry and the members in slot order')
     .option('--metadata <version>', 'read only superblocks of this md metadata version (0.90, 1.0, 1.1, 1.2)')
     .option('--step <size>', 'bytes per member per step (default 4M, whole chunks)');
 }
@@ -34,6 +35,7 @@ export interface MdInput {
   step: number | null;
   /** read only superblocks of this metadata version */
   metadata?: string;
+  ignoreSuperblocks: boolean;
 }
 
 /**
@@ -61,6 +63,7 @@ export function parseMdInput(members: string[], o: Record<string, unknown>): MdI
     members,
     explicit,
     includeStale: Boolean(o.includeStale),
+    ignoreSuperblocks: Boolean(o.ignoreSuperblocks),
     step,
     ...(o.metadata === undefined ? {} : { metadata: String(o.metadata) }),
   };
@@ -76,6 +79,7 @@ export async function withArray(
     explicit: input.explicit,
     includeStale: input.includeStale,
     offset: ctx.opts.offset,
+    ignoreSuperblocks: input.ignoreSuperblocks,
     ...(input.metadata === undefined ? {} : { metadata: input.metadata }),
   };
   const a = await assembleArray(parseSpecs(input.members, { missing: true }), opts);

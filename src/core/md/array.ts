@@ -86,6 +86,8 @@ export interface AssembleOptions {
   offset: number;
   /** use only superblocks of this metadata version ('0.90', '1.0', '1.1', '1.2'; '1' = any 1.x) */
   metadata?: string;
+  /** read no superblock: the members are in slot order and the explicit geometry applies */
+  ignoreSuperblocks?: boolean;
 }
 
 const names = (ms: { label: string }[]): string => boundedList(ms.map((m) => `'${m.label}'`));
@@ -107,7 +109,8 @@ export async function assembleArray(specs: MemberSpec[], opts: AssembleOptions):
       } = await openMembers([spec], { offset: opts.offset, length: null, pad: true });
       opened.push(input!);
       const size = input!.available;
-      const sbs = input!.handle ? await findSuperblocks(fileReader(input!.handle, size, input!.start)) : [];
+      const read = input!.handle !== null && !opts.ignoreSuperblocks;
+      const sbs = read ? await findSuperblocks(fileReader(input!.handle!, size, input!.start)) : [];
       const m: ArrayMember = {
         label: input!.label,
         input: input!,

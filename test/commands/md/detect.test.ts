@@ -78,7 +78,7 @@ describe('raidtx md detect (spawned)', function () {
       try {
         const r = await md(['md', 'detect', ...c.args]);
         expect(r.code, r.stderr).to.equal(0);
-        expect(r.stdout).to.match(/export with: raidtx md export --level 5 /);
+        expect(r.stdout).to.match(/export with: raidtx md export --ignore-superblocks --level 5 /);
         const j = (await md(['md', 'detect', '--json', ...c.args])).json as unknown as Detected;
         expect(j.candidates[0]!.evidence.signature).to.equal('ext4');
         const out = join(tmp, `${fx.name}.img`);

@@ -108,6 +108,42 @@ describe('raidtx md outputs', function () {
     expect(code).to.equal(141);
   });
 
+  it('--ignore-superblocks reads the members in slot order with the geometry given', async function () {
+    if (!fx) return this.skip();
+    const dir = tmp();
+    const m = fx.manifest;
+    const img = join(dir, 'array.img');
+    const geometry = [
+      '--level',
+      '5',
+      '--layout',
+      m.layout,
+      '--chunk',
+      String(m.chunk_bytes),
+      '--raid-disks',
+      '4',
+    ];
+    const offset = String(m.members[0]!.data_offset_bytes);
+    const e = await md([
+      'md',
+      'export',
+      '--ignore-superblocks',
+      ...geometry,
+      '--data-offset',
+      offset,
+      ...membersOf(fx),
+      '-o',
+      img,
+    ]);
+    expect(e.code, e.stderr).to.equal(0);
+    const truth = readFileSync(join(fx.dir, 'truth.img'));
+    expect(Buffer.compare(readFileSync(img).subarray(0, truth.length), truth)).to.equal(0);
+    // the same geometry without --ignore-superblocks is checked against the superblocks
+    const bad = await md(['md', 'export', ...geometry, '--data-offset', '0', ...membersOf(fx), '-o', img]);
+    expect(bad.code).to.equal(2);
+    expect(bad.stderr).to.match(/--data-offset 0 contradicts the superblocks/);
+  });
+
   it('refuses --step beyond 1G and -o SLOT=- before writing anything', async function () {
     if (!fx) return this.skip();
     const dir = tmp();

@@ -81,6 +81,7 @@ export function describe(h: Hypothesis, shift: number, facts: MemberFacts[]): Ca
     'raidtx',
     'md',
     'export',
+    '--ignore-superblocks',
     '--level',
     String(g.level),
     '--layout',
