@@ -8,6 +8,7 @@ import { FieldError } from '../field-error.js';
 import type { MemberSpec } from '../io/member.js';
 import { closeAll, type InputMember, openMembers } from '../io/members.js';
 import { type Candidate, chooseSuperblocks, metadataFilter, type OtherSuperblock } from './choose.js';
+import { assembleFirmware } from './firmware.js';
 import {
   chunkProblem,
   dataChunksPerStripe,
@@ -45,6 +46,8 @@ export interface ArrayMember {
   excluded: string | null;
   /** the other superblocks found on this member (examine reports them) */
   otherSuperblocks: OtherSuperblock[];
+  /** firmware RAID members (no md superblock): the format, the disk the metadata names, its copy's generation */
+  firmware?: { format: 'imsm' | 'ddf'; disk: string; generation: number };
 }
 
 export interface MdArray {
@@ -86,6 +89,10 @@ export interface AssembleOptions {
   offset: number;
   /** use only superblocks of this metadata version ('0.90', '1.0', '1.1', '1.2'; '1' = any 1.x) */
   metadata?: string;
+  /** firmware RAID containers (IMSM, DDF): the volume, by index or name */
+  volume?: string;
+  /** IMSM: each member's drive serial, keyed by the member as given */
+  serials?: Record<string, string>;
 }
 
 const names = (ms: { label: string }[]): string => boundedList(ms.map((m) => `'${m.label}'`));
@@ -127,6 +134,8 @@ export async function assembleArray(specs: MemberSpec[], opts: AssembleOptions):
     const real = members.filter((m) => m.input.handle);
     if (real.length === 0) throw new UsageError('md: no member to read (every member is `missing`)');
     if (!real.some((m) => found.get(m)!.length > 0)) {
+      const fw = wanted ? null : await assembleFirmware(real, opts);
+      if (fw) return finish(fw.geometry, members, fw.bySlot, fw.stale, fw.memberDataSize, fw.ids);
       if (wanted) {
         throw new FieldError(
           'metadata',

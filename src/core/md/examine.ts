@@ -14,8 +14,10 @@ export function examineArray(a: MdArray) {
       state: m.excluded ?? (m.sb ? m.sb.memberState : 'active'),
       dataOffset: m.dataOffset,
       dataSize: m.sb ? m.sb.dataSize : a.memberDataSize,
-      events: m.sb ? m.sb.events : null,
-      metadata: m.sb ? m.sb.metadata : null,
+      events: m.sb ? m.sb.events : (m.firmware?.generation ?? null),
+      metadata: m.sb ? m.sb.metadata : (m.firmware?.format ?? null),
+      /** firmware RAID: the disk the metadata names (IMSM serial, DDF refnum) */
+      ...(m.firmware ? { disk: m.firmware.disk } : {}),
       checksumOk: m.sb ? m.sb.checksumOk : null,
       updateTime: m.sb ? new Date(m.sb.updateTime * 1000).toISOString() : null,
       arrayState: m.sb ? m.sb.arrayState : null,

@@ -1,0 +1,215 @@
+// raidtx md on firmware RAID members (Intel IMSM, SNIA DDF) the kernel and mdadm wrote: examine,
+// export, check and rebuild with the slot order from the metadata, and corrupt metadata refused.
+
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import type { MdMismatch } from '../../../src/core/md/check.js';
+import { imsmChecksum } from '../../../src/core/md/imsm.js';
+import { stripeMap } from '../../../src/core/md/layout.js';
+import { geometry, md, sha } from '../../helpers/md-cli.js';
+import { type Fixture, fixtureNamed } from '../../helpers/md-fixtures.js';
+
+interface FwMember {
+  file: string;
+  raid_slot: number;
+  data_offset_bytes: number;
+  guest_dev?: string;
+}
+
+const membersOf = (fx: Fixture): FwMember[] => fx.manifest.members as unknown as FwMember[];
+
+/** Members in a scrambled order (never slot order), so that the slots must come from the metadata. */
+function scrambled(fx: Fixture, paths: (m: FwMember) => string): string[] {
+  const ms = [...membersOf(fx)].sort((a, b) => b.raid_slot - a.raid_slot);
+  return ms.map(paths);
+}
+
+describe('raidtx md on firmware RAID members (IMSM, DDF)', function () {
+  this.timeout(120000);
+  let tmp = '';
+  before(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'raidtx-md-fw-'));
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  /** Whole-array checks every firmware fixture gets; `links` gives each member's path. */
+  function arraySuite(fx: Fixture, links: () => Map<number, string>, extra: string[] = []): void {
+    const g = geometry(fx);
+    const truth = () => sha(readFileSync(join(fx.dir, 'truth.img')));
+    const bySlot = (skip: number[] = []) =>
+      [...links().entries()].filter(([s]) => !skip.includes(s)).map(([, p]) => p);
+
+    it('examine reports level, layout, chunk, slots and data starts as the manifest says', async () => {
+      const r = await md(['--json', 'md', 'examine', ...bySlot().reverse(), ...extra]);
+      expect(r.code, r.stderr).to.equal(0);
+      const a = r.json.array as Record<string, unknown>;
+      expect([a.level, a.layout, a.chunk, a.raidDisks]).to.deep.equal([
+        fx.manifest.level,
+        fx.manifest.layout,
+        fx.manifest.chunk_bytes,
+        fx.manifest.raid_disks,
+      ]);
+      expect(a.metadata).to.equal(fx.manifest.name.endsWith('-imsm') ? 'imsm' : 'ddf');
+      expect(a.arrayBytes).to.equal(fx.manifest.array_bytes);
+      const ms = r.json.members as { path: string; slot: number; dataOffset: number; metadata: string }[];
+      for (const [slot, path] of links()) {
+        const m = ms.find((x) => x.path === path)!;
+        const want = membersOf(fx).find((x) => x.raid_slot === slot)!;
+        expect([m.slot, m.dataOffset, m.metadata]).to.deep.equal([slot, want.data_offset_bytes, a.metadata]);
+      }
+    });
+
+    it('export equals truth.img, complete and with members absent', async () => {
+      const lose = g.level === 6 ? [[], [0, 2], [1, g.raidDisks - 1]] : [[], [0], [g.raidDisks - 1]];
+      for (const skip of lose) {
+        const out = join(tmp, `${fx.name}-export.img`);
+        const r = await md(['md', 'export', ...bySlot(skip).reverse(), ...extra, '-o', out, '--force']);
+        expect(r.code, r.stderr).to.equal(0);
+        expect(sha(readFileSync(out)), `without slots ${skip}`).to.equal(truth());
+        rmSync(out);
+      }
+    });
+
+    it('check passes, and pins a flipped byte', async () => {
+      const r = await md(['--json', 'md', 'check', ...bySlot(), ...extra]);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.json.stripes).to.equal(fx.manifest.stripes);
+      const s = 3 % fx.manifest.stripes;
+      const slot = stripeMap(g, s).dataSlots[0]!;
+      const copy = join(tmp, `${fx.name}-flip.img`);
+      copyFileSync(links().get(slot)!, copy);
+      const at = membersOf(fx).find((x) => x.raid_slot === slot)!.data_offset_bytes + s * g.chunk + 777;
+      const b = readFileSync(copy);
+      b[at]! ^= 0x40;
+      writeFileSync(copy, b);
+      const members = [...links().entries()].map(([x, p]) => (x === slot ? copy : p));
+      const c = await md(['--json', 'md', 'check', ...members, ...serialFor(copy, slot)]);
+      expect(c.code, c.stderr).to.equal(1);
+      const mm = c.json.mismatches as MdMismatch[];
+      expect(mm.map((x) => x.stripe)).to.deep.equal([s]);
+      expect(mm[0]!.memberOffset).to.equal(at - 777);
+      rmSync(copy);
+    });
+
+    it('rebuild of a missing member writes its data area as the original holds it', async () => {
+      const lost = g.level === 6 ? [1, 3] : [1];
+      const outs = lost.map((s) => join(tmp, `${fx.name}-rebuilt-${s}.img`));
+      const r = await md([
+        '--json',
+        'md',
+        'rebuild',
+        ...bySlot(lost),
+        ...extra,
+        ...lost.flatMap((s, i) => ['-o', `${s}=${outs[i]}`]),
+      ]);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.json.dataOnly).to.equal(true);
+      for (const [i, s] of lost.entries()) {
+        const off = membersOf(fx).find((x) => x.raid_slot === s)!.data_offset_bytes;
+        const end = off + fx.manifest.stripes * g.chunk;
+        const orig = readFileSync(links().get(s)!).subarray(off, end);
+        expect(readFileSync(outs[i]!).subarray(off, end).equals(orig), `slot ${s}`).to.equal(true);
+        rmSync(outs[i]!);
+      }
+    });
+
+    /** IMSM copies named by path need their serial named too. */
+    function serialFor(copy: string, slot: number): string[] {
+      if (!fx.name.endsWith('-imsm')) return [];
+      const dev = membersOf(fx).find((x) => x.raid_slot === slot)!.guest_dev!;
+      return ['--serial', `${copy}=${dev.replace('/dev/', '')}`];
+    }
+  }
+
+  describe('IMSM RAID5 (fw1)', () => {
+    const found = fixtureNamed('fw1-');
+    if (!found) return;
+    const fx: Fixture = found;
+    // Images named after their drive serial (mdadm without Intel hardware records device names).
+    const links = new Map<number, string>();
+    const linked = () => {
+      if (links.size === 0) {
+        for (const m of membersOf(fx).sort((a, b) => a.raid_slot - b.raid_slot)) {
+          const p = join(tmp, `disk-${m.guest_dev!.replace('/dev/', '')}.img`);
+          symlinkSync(join(fx.dir, m.file), p);
+          links.set(m.raid_slot, p);
+        }
+      }
+      return links;
+    };
+    arraySuite(fx, linked);
+
+    it('takes serials from --serial; without them, refuses (exit 2) and names the option', async () => {
+      const files = scrambled(fx, (m) => join(fx.dir, m.file));
+      const no = await md(['md', 'examine', ...files]);
+      expect(no.code).to.equal(2);
+      expect(no.stderr).to.contain('--serial').and.contain('drive serial');
+      const serials = membersOf(fx).flatMap((m) => [
+        '--serial',
+        `${m.file}=${m.guest_dev!.replace('/dev/', '')}`,
+      ]);
+      const r = await md(['--json', 'md', 'examine', ...files, ...serials]);
+      expect(r.code, r.stderr).to.equal(0);
+      const ms = r.json.members as { path: string; slot: number }[];
+      for (const m of membersOf(fx))
+        expect(ms.find((x) => x.path.endsWith(m.file))!.slot).to.equal(m.raid_slot);
+    });
+
+    /** A copy of slot 0's member with its MPB edited by `edit` (checksum fixed unless `keepSum`). */
+    function editedMpb(edit: (mpb: Buffer, mpbSize: number) => void, keepSum = false): string[] {
+      const m0 = linked().get(0)!;
+      const copy = join(tmp, 'disk-edited-vdx.img');
+      const b = readFileSync(m0);
+      const size = b.readUInt32LE(b.length - 1024 + 36);
+      const sectors = Math.ceil(size / 512);
+      // reassemble the MPB: first sector two sectors before the end, the rest before it
+      const mpb = Buffer.concat([
+        b.subarray(b.length - 1024, b.length - 512),
+        b.subarray(b.length - (sectors + 1) * 512, b.length - 1024),
+      ]);
+      edit(mpb, size);
+      if (!keepSum) mpb.writeUInt32LE(imsmChecksum(mpb, size), 32);
+      mpb.copy(b, b.length - 1024, 0, 512);
+      mpb.copy(b, b.length - (sectors + 1) * 512, 512);
+      writeFileSync(copy, b);
+      const dev = membersOf(fx)
+        .find((x) => x.raid_slot === 0)!
+        .guest_dev!.replace('/dev/', '');
+      return [copy, ...[...linked().values()].slice(1), '--serial', `${copy}=${dev}`];
+    }
+    const devOff = (mpb: Buffer) => 216 + 48 * mpb.readUInt8(56);
+
+    it('refuses (exit 2) an MPB with a bad checksum', async () => {
+      const r = await md(['md', 'examine', ...editedMpb((mpb) => (mpb[100]! ^= 1), true)]);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.contain('checksum');
+    });
+
+    it('refuses (exit 2) a disk order table naming one disk twice', async () => {
+      const r = await md([
+        'md',
+        'examine',
+        ...editedMpb((mpb) => {
+          const ord = devOff(mpb) + 112 + 48;
+          mpb.writeUInt32LE(mpb.readUInt32LE(ord), ord + 4);
+        }),
+      ]);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.contain('inconsistent disk table');
+    });
+
+    it('refuses (exit 2) a volume caught migrating, naming it', async () => {
+      const r = await md([
+        'md',
+        'export',
+        ...editedMpb((mpb) => (mpb[devOff(mpb) + 80 + 8] = 1)),
+        '-o',
+        join(tmp, 'x'),
+      ]);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.match(/migration|does not fit/);
+    });
+  });
+});
