@@ -200,6 +200,57 @@ describe('raidtx md on firmware RAID members (IMSM, DDF)', function () {
       expect(r.stderr).to.contain('inconsistent disk table');
     });
 
+    it('a container with two volumes: refused without --volume (listing them), chosen by index or name', async () => {
+      // A second volume record, named 'second', with the first one's geometry and extents: mdadm's
+      // fixtures hold one volume each, so the container is extended in place (MPB grown, checksum fixed).
+      const paths = [...linked().entries()].map(([slot, p]) => {
+        const copy = join(
+          tmp,
+          `two-${membersOf(fx)
+            .find((x) => x.raid_slot === slot)!
+            .guest_dev!.replace('/dev/', '')}.img`,
+        );
+        const b = readFileSync(p);
+        const size = b.readUInt32LE(b.length - 1024 + 36);
+        const sectors = Math.ceil(size / 512);
+        const mpb = Buffer.concat([
+          b.subarray(b.length - 1024, b.length - 512),
+          b.subarray(b.length - (sectors + 1) * 512, b.length - 1024),
+        ]).subarray(0, size);
+        const dev0 = 216 + 48 * mpb.readUInt8(56);
+        const devLen = 164 + 4 * (mpb.readUInt8(dev0 + 112 + 16) - 1);
+        const dev1 = Buffer.from(mpb.subarray(dev0, dev0 + devLen));
+        dev1.fill(0, 0, 16);
+        dev1.write('second', 0, 'latin1');
+        const grown = Buffer.concat([mpb.subarray(0, dev0 + devLen), dev1, mpb.subarray(dev0 + devLen)]);
+        const nsize = size + devLen;
+        grown.writeUInt32LE(nsize, 36);
+        grown.writeUInt8(2, 57);
+        grown.writeUInt32LE(imsmChecksum(grown, nsize), 32);
+        const nsec = Math.ceil(nsize / 512);
+        const padded = Buffer.alloc(nsec * 512);
+        grown.copy(padded);
+        padded.copy(b, b.length - 1024, 0, 512);
+        padded.copy(b, b.length - (nsec + 1) * 512, 512);
+        writeFileSync(copy, b);
+        return copy;
+      });
+      const none = await md(['md', 'examine', ...paths]);
+      expect(none.code).to.equal(2);
+      expect(none.stderr).to.contain('2 volumes').and.contain("'second'").and.contain('--volume');
+      const truth = sha(readFileSync(join(fx.dir, 'truth.img')));
+      for (const v of ['0', 'second']) {
+        const out = join(tmp, `two-${v}.out`);
+        const r = await md(['md', 'export', ...paths, '--volume', v, '-o', out]);
+        expect(r.code, r.stderr).to.equal(0);
+        expect(sha(readFileSync(out))).to.equal(truth);
+      }
+      const bad = await md(['md', 'examine', ...paths, '--volume', 'third']);
+      expect(bad.code).to.equal(2);
+      expect(bad.stderr).to.contain('--volume third');
+      for (const p of paths) rmSync(p);
+    });
+
     it('refuses (exit 2) a volume caught migrating, naming it', async () => {
       const r = await md([
         'md',
