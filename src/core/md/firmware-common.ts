@@ -57,11 +57,14 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
-/** zlib's crc32 (as mdadm's crc32(0, buf, len)). */
+/**
+ * mdadm's crc32(0, buf, len): zlib's table, but its crc32.c has the pre- and post-inversion
+ * commented out, so this is the plain reflected CRC-32 from 0 (DDF CRCs are this, not zlib's).
+ */
 export function crc32(buf: Uint8Array): number {
-  let c = 0xffffffff;
+  let c = 0;
   for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
+  return c >>> 0;
 }
 
 /** A little- or big-endian u64 as a number, or null past 2^53 (no member is that large). */

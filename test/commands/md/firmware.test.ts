@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { MdMismatch } from '../../../src/core/md/check.js';
+import { ddfCrc } from '../../../src/core/md/ddf.js';
 import { imsmChecksum } from '../../../src/core/md/imsm.js';
 import { stripeMap } from '../../../src/core/md/layout.js';
 import { geometry, md, sha } from '../../helpers/md-cli.js';
@@ -261,6 +262,97 @@ describe('raidtx md on firmware RAID members (IMSM, DDF)', function () {
       ]);
       expect(r.code).to.equal(2);
       expect(r.stderr).to.match(/migration|does not fit/);
+    });
+  });
+
+  const DDF = ['fw2-', 'fw3-', 'fw4-', 'fw5-'];
+  for (const prefix of DDF) {
+    describe(`DDF (${prefix.slice(0, -1)})`, () => {
+      const found = fixtureNamed(prefix);
+      if (!found) return;
+      const fx: Fixture = found;
+      const links = () =>
+        new Map(
+          [...membersOf(fx)]
+            .sort((a, b) => a.raid_slot - b.raid_slot)
+            .map((m) => [m.raid_slot, join(fx.dir, m.file)]),
+        );
+      arraySuite(fx, links);
+    });
+  }
+
+  describe('DDF corrupt metadata', () => {
+    const found = fixtureNamed('fw2-');
+    if (!found) return;
+    const fx: Fixture = found;
+    /** Slot 0's member with its first configuration record edited (CRC fixed unless `keepCrc`). */
+    function editedConfig(edit: (vd: Buffer) => void, keepCrc = false): string[] {
+      const files = membersOf(fx)
+        .sort((a, b) => a.raid_slot - b.raid_slot)
+        .map((m) => join(fx.dir, m.file));
+      const b = readFileSync(files[0]!);
+      const anchor = b.subarray(b.length - 512);
+      const primary = Number(anchor.readBigUInt64BE(96));
+      const h = b.subarray(primary * 512, primary * 512 + 512);
+      const recLen = h.readUInt16BE(134) * 512;
+      const at = (primary + h.readUInt32BE(216)) * 512;
+      const vd = b.subarray(at, at + recLen);
+      expect(vd.readUInt32BE(0)).to.equal(0xeeeeeeee);
+      edit(vd);
+      if (!keepCrc) vd.writeUInt32BE(ddfCrc(vd), 4);
+      const copy = join(tmp, 'ddf-edited.img');
+      writeFileSync(copy, b);
+      return [copy, ...files.slice(1)];
+    }
+
+    it('refuses (exit 2) a configuration record with a bad CRC', async () => {
+      const r = await md(['md', 'examine', ...editedConfig((vd) => (vd[300]! ^= 1), true)]);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.contain('CRC mismatch');
+    });
+
+    it('refuses (exit 2) a configuration record naming one disk twice', async () => {
+      const r = await md([
+        'md',
+        'examine',
+        ...editedConfig((vd) => vd.writeUInt32BE(vd.readUInt32BE(512), 516)),
+      ]);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.contain('inconsistent disk table');
+    });
+
+    it('refuses (exit 2) an anchor with a bad CRC', async () => {
+      const files = membersOf(fx).map((m) => join(fx.dir, m.file));
+      const b = readFileSync(files[0]!);
+      b[b.length - 512 + 60]! ^= 1;
+      const copy = join(tmp, 'ddf-anchor.img');
+      writeFileSync(copy, b);
+      const r = await md(['md', 'examine', copy, ...files.slice(1)]);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.contain('anchor header CRC');
+    });
+
+    it('refuses (exit 2) a virtual disk caught morphing, naming the state', async () => {
+      const files = membersOf(fx).map((m) => join(fx.dir, m.file));
+      const copies = files.map((f, i) => {
+        const b = readFileSync(f);
+        const anchor = b.subarray(b.length - 512);
+        for (const lbaAt of [96, 104]) {
+          if (anchor.readBigUInt64BE(lbaAt) === 0xffffffffffffffffn) continue;
+          const lba = Number(anchor.readBigUInt64BE(lbaAt));
+          const h = b.subarray(lba * 512, lba * 512 + 512);
+          const at = (lba + h.readUInt32BE(208)) * 512;
+          const virt = b.subarray(at, at + h.readUInt32BE(212) * 512);
+          virt[64 + 32]! |= 0x08;
+          virt.writeUInt32BE(ddfCrc(virt), 4);
+        }
+        const c = join(tmp, `ddf-morph-${i}.img`);
+        writeFileSync(c, b);
+        return c;
+      });
+      const r = await md(['md', 'export', ...copies, '-o', join(tmp, 'morph.out')]);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.contain('morphing');
     });
   });
 });
