@@ -252,6 +252,66 @@ describe('raidtx md on firmware RAID members (IMSM, DDF)', function () {
       for (const p of paths) rmSync(p);
     });
 
+    /** Copies of every member, named after their serials, each MPB edited by `edit` (checksum fixed). */
+    function mpbCopies(edit: (mpb: Buffer, slot: number) => void): string[] {
+      return [...linked().entries()].map(([slot, p]) => {
+        const dev = membersOf(fx)
+          .find((x) => x.raid_slot === slot)!
+          .guest_dev!.replace('/dev/', '');
+        const b = readFileSync(p);
+        const size = b.readUInt32LE(b.length - 1024 + 36);
+        const sectors = Math.ceil(size / 512);
+        const mpb = Buffer.concat([
+          b.subarray(b.length - 1024, b.length - 512),
+          b.subarray(b.length - (sectors + 1) * 512, b.length - 1024),
+        ]);
+        edit(mpb, slot);
+        mpb.writeUInt32LE(imsmChecksum(mpb, size), 32);
+        mpb.copy(b, b.length - 1024, 0, 512);
+        mpb.copy(b, b.length - (sectors + 1) * 512, 512);
+        const copy = join(tmp, `e-${dev}.img`);
+        writeFileSync(copy, b);
+        return copy;
+      });
+    }
+    const truthSha = () => sha(readFileSync(join(fx.dir, 'truth.img')));
+
+    it('a disk the MPB marks failed is left out and rebuilt from parity', async () => {
+      const copies = mpbCopies((mpb) => {
+        const ord = devOff(mpb) + 112 + 48 + 4 * 2; // slot 2's disk
+        const disk = 216 + 48 * (mpb.readUInt32LE(ord) & 0xffffff);
+        mpb.writeUInt32LE(mpb.readUInt32LE(disk + 24) | 0x04, disk + 24);
+      });
+      const e = await md(['--json', 'md', 'examine', ...copies]);
+      expect(e.code, e.stderr).to.equal(0);
+      expect(e.json.missingSlots).to.deep.equal([2]);
+      const ms = e.json.members as { slot: number; state: string }[];
+      expect(ms.find((m) => m.slot === 2)!.state).to.contain('failed');
+      const out = join(tmp, 'failed.out');
+      const r = await md(['md', 'export', ...copies, '-o', out]);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(sha(readFileSync(out))).to.equal(truthSha());
+      rmSync(out);
+    });
+
+    it('a member with an older MPB (lower generation) is stale: left out unless --include-stale', async () => {
+      const copies = mpbCopies((mpb, slot) => {
+        if (slot === 1) mpb.writeUInt32LE(mpb.readUInt32LE(44) - 3, 44);
+      });
+      const e = await md(['--json', 'md', 'examine', ...copies]);
+      expect(e.code, e.stderr).to.equal(0);
+      expect(e.json.missingSlots).to.deep.equal([1]);
+      expect((e.json.stale as { slot: number }[]).map((s) => s.slot)).to.deep.equal([1]);
+      const i = await md(['--json', 'md', 'examine', ...copies, '--include-stale']);
+      expect(i.json.missingSlots).to.deep.equal([]);
+    });
+
+    it('explicit geometry that contradicts the metadata is refused (exit 2)', async () => {
+      const r = await md(['md', 'examine', ...linked().values(), '--chunk', '64K']);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.contain('--chunk').and.contain('contradicts');
+    });
+
     it('refuses (exit 2) a volume caught migrating, naming it', async () => {
       const r = await md([
         'md',
