@@ -73,13 +73,14 @@ export async function readImsm(r: ByteReader): Promise<FirmwareRead | null> {
   const computed = imsmChecksum(mpb, size);
   if (stored !== computed)
     return bad(`MPB checksum ${hex(stored)} != computed ${hex(computed)} (corrupt metadata)`);
-  const parsed = parseMpb(mpb, size, r.size);
+  const parsed = parseMpb(mpb, size, r.size - (sectors + 1) * SECTOR);
   return typeof parsed === 'string' ? bad(parsed) : { meta: parsed };
 }
 
 const hex = (n: number): string => `0x${n.toString(16).padStart(8, '0')}`;
 
-function parseMpb(mpb: Buffer, size: number, memberBytes: number) {
+/** `mpbStart`: where the MPB begins on the member; no volume's data may reach it. */
+function parseMpb(mpb: Buffer, size: number, mpbStart: number) {
   const version = mpb.toString('latin1', IMSM_SIGNATURE.length, 32).replace(/\0.*$/s, '');
   if (!/^[0-9]\.[0-9]\.[0-9]{2}$/.test(version)) return `MPB version '${version}' is not an IMSM version`;
   const attributes = mpb.readUInt32LE(52);
@@ -110,7 +111,7 @@ function parseMpb(mpb: Buffer, size: number, memberBytes: number) {
     let devBytes = DEV_BYTES - MAP_BYTES + mapBytes(members0);
     if (migrating) devBytes += mapBytes(dev.readUInt8(map0 + mapBytes(members0) + 16));
     if (off + devBytes > size) return `volume ${v} does not fit in mpb_size ${size}`;
-    const vol = parseVolume(dev, v, family, disks, memberBytes);
+    const vol = parseVolume(dev, v, family, disks, mpbStart);
     if (typeof vol === 'string') return `volume ${v}: ${vol}`;
     volumes.push(vol);
     off += devBytes;
@@ -132,7 +133,7 @@ function parseVolume(
   index: number,
   family: number,
   disks: { serial: string; status: number }[],
-  memberBytes: number,
+  mpbStart: number,
 ): FirmwareVolume | string {
   const name = fieldText(dev, 0, 16);
   const sizeSectors = dev.readUInt32LE(16) + dev.readUInt32LE(20) * 2 ** 32;
@@ -157,8 +158,8 @@ function parseVolume(
   const dataDisks = level === 5 ? n - 1 : level === 0 ? n : n / 2;
   if (level === 5 && n < 3) return `RAID5 with ${n} members`;
   const chunk = strip * SECTOR;
-  if (pba * SECTOR + perMember * SECTOR > memberBytes - 2 * SECTOR)
-    return `pba_of_lba0 ${pba} + blocks_per_member ${perMember} sectors run past the member (${memberBytes / SECTOR} sectors)`;
+  if (pba * SECTOR + perMember * SECTOR > mpbStart)
+    return `pba_of_lba0 ${pba} + blocks_per_member ${perMember} sectors run into the MPB (sector ${mpbStart / SECTOR}) or past the member`;
   // As mdadm's calc_component_size: num_data_stripes x strip, unless it is off by more than 1 MiB a member.
   let component = dataStripes * strip * (level === 1 || level === 10 ? 2 : 1);
   if (Math.abs(component * dataDisks - sizeSectors) > 2048 * dataDisks)

@@ -312,16 +312,41 @@ describe('raidtx md on firmware RAID members (IMSM, DDF)', function () {
       expect(r.stderr).to.contain('--chunk').and.contain('contradicts');
     });
 
-    it('refuses (exit 2) a volume caught migrating, naming it', async () => {
-      const r = await md([
-        'md',
-        'export',
-        ...editedMpb((mpb) => (mpb[devOff(mpb) + 80 + 8] = 1)),
-        '-o',
-        join(tmp, 'x'),
-      ]);
+    it('refuses (exit 2) a volume caught migrating (a rebuild: two maps), naming it', async () => {
+      // migr_state 1, migr_type rebuild, and the second map the migration needs (a copy of the first)
+      const paths = [...linked().entries()].map(([slot, p]) => {
+        const dev = membersOf(fx)
+          .find((x) => x.raid_slot === slot)!
+          .guest_dev!.replace('/dev/', '');
+        const b = readFileSync(p);
+        const size = b.readUInt32LE(b.length - 1024 + 36);
+        const sectors = Math.ceil(size / 512);
+        const mpb = Buffer.concat([
+          b.subarray(b.length - 1024, b.length - 512),
+          b.subarray(b.length - (sectors + 1) * 512, b.length - 1024),
+        ]).subarray(0, size);
+        const dev0 = devOff(mpb);
+        const mapLen = 52 + 4 * (mpb.readUInt8(dev0 + 112 + 16) - 1);
+        const end = dev0 + 112 + mapLen;
+        const grown = Buffer.concat([mpb.subarray(0, end), mpb.subarray(dev0 + 112, end), mpb.subarray(end)]);
+        grown[dev0 + 80 + 8] = 1;
+        grown[dev0 + 80 + 9] = 1;
+        const nsize = size + mapLen;
+        grown.writeUInt32LE(nsize, 36);
+        grown.writeUInt32LE(imsmChecksum(grown, nsize), 32);
+        const nsec = Math.ceil(nsize / 512);
+        const padded = Buffer.alloc(nsec * 512);
+        grown.copy(padded);
+        padded.copy(b, b.length - 1024, 0, 512);
+        padded.copy(b, b.length - (nsec + 1) * 512, 512);
+        const copy = join(tmp, `migr-${dev}.img`);
+        writeFileSync(copy, b);
+        return copy;
+      });
+      const r = await md(['md', 'export', ...paths, '-o', join(tmp, 'x')]);
       expect(r.code).to.equal(2);
-      expect(r.stderr).to.match(/migration|does not fit/);
+      expect(r.stderr).to.contain('IMSM migration in progress (rebuild)');
+      for (const p of paths) rmSync(p);
     });
   });
 
