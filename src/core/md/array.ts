@@ -144,6 +144,11 @@ export async function assembleArray(specs: MemberSpec[], opts: AssembleOptions):
       }
       return fromExplicit(members, opts.explicit);
     }
+    if (opts.volume !== undefined || opts.serials !== undefined)
+      throw new FieldError(
+        opts.volume !== undefined ? 'volume' : 'serials',
+        (f) => `md: ${f} is for firmware RAID (IMSM, DDF) members; these carry md superblocks`,
+      );
     chooseSuperblocks(real, found, wanted, opts.metadata);
     const array = fromSuperblocks(members, opts);
     await checkDataOffsets(array);

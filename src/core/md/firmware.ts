@@ -3,6 +3,7 @@
 // they describe one container, take the freshest copy, choose the volume, and give each member the
 // slot the metadata assigns it (never the command-line order). States not handled are refused.
 
+import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { UsageError } from '../errors.js';
 import { FieldError } from '../field-error.js';
@@ -97,7 +98,7 @@ export async function assembleFirmware(
   const unknown: ArrayMember[] = [];
   for (const m of real) {
     const meta = metas.get(m)!;
-    const disk = meta.self ?? serialOf(m, ref.disks, opts.serials);
+    const disk = meta.self ?? serialOf(m, ref.disks, opts.serials, await driveSerial(m));
     if (disk === null) {
       unknown.push(m);
       continue;
@@ -167,7 +168,7 @@ function chooseVolume(meta: FirmwareMetadata, want: string | undefined): Firmwar
 }
 
 /**
- * An IMSM member's serial: given explicitly, else the one serial its file name contains. A serial
+ * An IMSM member's serial: given explicitly, else its drive's (block devices), else the one serial its file name contains. A serial
  * may be given or matched by its last path component (mdadm without a platform records device
  * names, e.g. /dev/sdb).
  */
@@ -175,15 +176,41 @@ function serialOf(
   m: ArrayMember,
   disks: string[],
   serials: Record<string, string> | undefined,
+  drive: string | null,
 ): string | null {
   const tail = (s: string): string => s.slice(s.lastIndexOf('/') + 1);
-  const given = serials?.[m.label] ?? serials?.[basename(m.label)];
+  const given =
+    serials?.[m.label] ??
+    serials?.[basename(m.label)] ??
+    (drive && disks.includes(drive) ? drive : undefined);
   if (given !== undefined)
     return disks.find((s) => s === given) ?? disks.find((s) => tail(s) === given) ?? given;
   const name = basename(m.label);
   const hits = disks.map(tail).filter((s) => s.length > 0 && name.includes(s));
   const longest = hits.filter((s) => !hits.some((o) => o !== s && o.includes(s)));
   return longest.length === 1 ? disks.find((s) => tail(s) === longest[0])! : null;
+}
+
+/**
+ * A block device's drive serial as mdadm's imsm_read_serial records it (NVMe controller serial, or
+ * SCSI/SATA VPD page 0x80, both from sysfs): bytes above 0x20 kept, ':' as ';', the last 16. Null
+ * for files and when sysfs does not tell.
+ */
+async function driveSerial(m: ArrayMember): Promise<string | null> {
+  const id = m.input.identity;
+  if (m.input.kind !== 'block' || !id) return null;
+  const r = id.rdev;
+  const major = Number(((r >> 8n) & 0xfffn) | ((r >> 32n) & ~0xfffn));
+  const minor = Number((r & 0xffn) | ((r >> 12n) & ~0xffn));
+  const dir = `/sys/dev/block/${major}:${minor}/device`;
+  const raw =
+    (await readFile(`${dir}/serial`).catch(() => null)) ??
+    (await readFile(`${dir}/vpd_pg80`)
+      .then((b) => b.subarray(4, 4 + b.readUInt16BE(2)))
+      .catch(() => null));
+  if (!raw) return null;
+  const kept = [...raw].filter((c) => c > 0x20 && c < 0x7f).map((c) => (c === 0x3a ? 0x3b : c));
+  return kept.length ? Buffer.from(kept.slice(-16)).toString('latin1') : null;
 }
 
 /** Explicit geometry options that contradict the metadata are refused. */

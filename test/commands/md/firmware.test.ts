@@ -440,4 +440,21 @@ describe('raidtx md on firmware RAID members (IMSM, DDF)', function () {
       expect(r.stderr).to.contain('morphing');
     });
   });
+
+  describe('md superblock members', () => {
+    const found = fixtureNamed('i-');
+    if (!found) return;
+    const fx: Fixture = found;
+    it('refuse --volume and --serial (exit 2): they are for firmware RAID members', async () => {
+      const files = membersOf(fx).map((m) => join(fx.dir, m.file));
+      for (const extra of [
+        ['--volume', '0'],
+        ['--serial', 'member0.img=X'],
+      ]) {
+        const r = await md(['md', 'examine', ...files, ...extra]);
+        expect(r.code).to.equal(2);
+        expect(r.stderr).to.contain(`${extra[0]} is for firmware RAID`);
+      }
+    });
+  });
 });
