@@ -78,7 +78,13 @@ export async function assembleFirmware(
   const top = Math.max(...[...metas.values()].map((x) => x.generation));
   const refMember = real.find((m) => metas.get(m)!.generation === top)!;
   const ref = metas.get(refMember)!;
-  const vol = chooseVolume(ref, opts.volume);
+  // DDF keeps on each disk the configuration of the volumes it is in only: the container's volumes
+  // are the union, each from the freshest member that records it (IMSM disks all record all).
+  const known = new Map<string, FirmwareVolume>();
+  for (const m of [...real].sort((a, b) => metas.get(b)!.generation - metas.get(a)!.generation))
+    for (const v of metas.get(m)!.volumes) if (!known.has(v.uuid)) known.set(v.uuid, v);
+  const all = [...known.values()].sort((a, b) => a.index - b.index);
+  const vol = chooseVolume({ ...ref, volumes: all }, opts.volume);
   const fmt = ref.format.toUpperCase();
   if (vol.unhandled) throw new UsageError(`md: volume '${vol.name}': ${vol.unhandled}: not handled`);
   if ((vol.level !== 5 && vol.level !== 6) || vol.layout === null)

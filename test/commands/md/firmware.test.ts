@@ -406,6 +406,51 @@ describe('raidtx md on firmware RAID members (IMSM, DDF)', function () {
       expect(r.stderr).to.contain('inconsistent disk table');
     });
 
+    it('a container with two virtual disks: refused without --volume, chosen by name or index', async () => {
+      // A second virtual disk record and configuration record ('second', the first one's geometry
+      // and extents) in both headers' sections of every member, CRCs fixed.
+      const files = membersOf(fx).map((m) => join(fx.dir, m.file));
+      const copies = files.map((f, i) => {
+        const b = readFileSync(f);
+        const anchor = b.subarray(b.length - 512);
+        for (const lbaAt of [96, 104]) {
+          if (anchor.readBigUInt64BE(lbaAt) === 0xffffffffffffffffn) continue;
+          const lba = Number(anchor.readBigUInt64BE(lbaAt));
+          const h = b.subarray(lba * 512, lba * 512 + 512);
+          const vat = (lba + h.readUInt32BE(208)) * 512;
+          const virt = b.subarray(vat, vat + h.readUInt32BE(212) * 512);
+          const e1 = virt.subarray(128, 192);
+          virt.subarray(64, 128).copy(e1);
+          e1[23] = e1[23]! ^ 0xff;
+          e1.fill(0x20, 48, 64);
+          e1.write('second', 48, 'latin1');
+          virt.writeUInt16BE(virt.readUInt16BE(8) + 1, 8);
+          virt.writeUInt32BE(ddfCrc(virt), 4);
+          const recLen = h.readUInt16BE(134) * 512;
+          const cat = (lba + h.readUInt32BE(216)) * 512;
+          const rec1 = b.subarray(cat + recLen, cat + 2 * recLen);
+          b.subarray(cat, cat + recLen).copy(rec1);
+          rec1[31] = rec1[31]! ^ 0xff;
+          rec1.writeUInt32BE(ddfCrc(rec1), 4);
+        }
+        const c = join(tmp, `ddf-two-${i}.img`);
+        writeFileSync(c, b);
+        return c;
+      });
+      const none = await md(['md', 'examine', ...copies]);
+      expect(none.code).to.equal(2);
+      expect(none.stderr).to.contain('2 volumes').and.contain("1 'second'").and.contain('--volume');
+      const truth = sha(readFileSync(join(fx.dir, 'truth.img')));
+      for (const v of ['0', 'second']) {
+        const out = join(tmp, `ddf-two-${v}.out`);
+        const r = await md(['md', 'export', ...copies, '--volume', v, '-o', out]);
+        expect(r.code, r.stderr).to.equal(0);
+        expect(sha(readFileSync(out))).to.equal(truth);
+        rmSync(out);
+      }
+      for (const c of copies) rmSync(c);
+    });
+
     it('refuses (exit 2) an anchor with a bad CRC', async () => {
       const files = membersOf(fx).map((m) => join(fx.dir, m.file));
       const b = readFileSync(files[0]!);
