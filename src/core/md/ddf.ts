@@ -239,7 +239,8 @@ function parseConfig(
       (d.configSize !== null && lba + blocks > d.configSize)
     )
       return `slot ${i}: lba_offset ${lba} + ${blocks} blocks run into the metadata area or past the member`;
-    if (d.state & 0x08) unhandled = `DDF physical disk ${hex8(ref)} in transition`;
+    // As mdadm's container_content_ddf: a disk serves its slot when Online and neither Failed nor
+    // Rebuilding. mdadm marks failed disks Transition too; Transition alone is a state not handled.
     const st =
       d.state & 2
         ? 'failed (DDF physical disk state)'
@@ -247,7 +248,10 @@ function parseConfig(
           ? 'rebuilding (DDF physical disk state: its data is not valid)'
           : d.state & 64
             ? 'missing (DDF physical disk state)'
-            : null;
+            : !(d.state & 1)
+              ? `not online (DDF physical disk state 0x${d.state.toString(16)})`
+              : null;
+    if (d.state & 0x08 && !(d.state & 2)) unhandled = `DDF physical disk ${hex8(ref)} in transition`;
     slots.push({ disk: hex8(ref), dataOffset: lba * SECTOR, state: st });
   }
   const chunk = SECTOR << shift;

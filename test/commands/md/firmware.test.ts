@@ -451,6 +451,43 @@ describe('raidtx md on firmware RAID members (IMSM, DDF)', function () {
       for (const c of copies) rmSync(c);
     });
 
+    it('a disk the records mark Failed (and Transition, as mdadm does) is left out and rebuilt from parity', async () => {
+      const files = membersOf(fx).map((m) => join(fx.dir, m.file));
+      let refnum = '';
+      const copies = files.map((f, i) => {
+        const b = readFileSync(f);
+        const anchor = b.subarray(b.length - 512);
+        for (const lbaAt of [96, 104]) {
+          if (anchor.readBigUInt64BE(lbaAt) === 0xffffffffffffffffn) continue;
+          const lba = Number(anchor.readBigUInt64BE(lbaAt));
+          const h = b.subarray(lba * 512, lba * 512 + 512);
+          const vd = b.subarray((lba + h.readUInt32BE(216)) * 512);
+          const ref = vd.readUInt32BE(512 + 4); // slot 1's disk
+          refnum = ref.toString(16).padStart(8, '0');
+          const pat = (lba + h.readUInt32BE(200)) * 512;
+          const phys = b.subarray(pat, pat + h.readUInt32BE(204) * 512);
+          for (let e = 64; e + 64 <= phys.length; e += 64)
+            if (phys.readUInt32BE(e + 24) === ref) phys.writeUInt16BE(0x0a, e + 30);
+          phys.writeUInt32BE(ddfCrc(phys), 4);
+        }
+        const c = join(tmp, `ddf-failed-${i}.img`);
+        writeFileSync(c, b);
+        return c;
+      });
+      const e = await md(['--json', 'md', 'examine', ...copies]);
+      expect(e.code, e.stderr).to.equal(0);
+      expect(e.json.missingSlots).to.deep.equal([1]);
+      const ms = e.json.members as { slot: number; state: string; disk: string }[];
+      expect(ms.find((m) => m.slot === 1)).to.deep.include({ disk: refnum });
+      expect(ms.find((m) => m.slot === 1)!.state).to.contain('failed');
+      const out = join(tmp, 'ddf-failed.out');
+      const r = await md(['md', 'export', ...copies, '-o', out]);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(sha(readFileSync(out))).to.equal(sha(readFileSync(join(fx.dir, 'truth.img'))));
+      rmSync(out);
+      for (const c of copies) rmSync(c);
+    });
+
     it('refuses (exit 2) an anchor with a bad CRC', async () => {
       const files = membersOf(fx).map((m) => join(fx.dir, m.file));
       const b = readFileSync(files[0]!);
