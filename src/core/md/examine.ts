@@ -18,7 +18,7 @@ export function examineArray(a: MdArray) {
       metadata: m.sb ? m.sb.metadata : (m.firmware?.format ?? null),
       /** firmware RAID: the disk the metadata names (IMSM serial, DDF refnum) */
       ...(m.firmware ? { disk: m.firmware.disk } : {}),
-      checksumOk: m.sb ? m.sb.checksumOk : null,
+      checksumOk: m.sb ? m.sb.checksumOk : m.firmware ? true : null, // firmware metadata with a bad checksum or CRC is refused
       updateTime: m.sb ? new Date(m.sb.updateTime * 1000).toISOString() : null,
       arrayState: m.sb ? m.sb.arrayState : null,
       deviceUuid: m.sb ? m.sb.deviceUuid : null,
