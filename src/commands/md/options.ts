@@ -23,7 +23,10 @@ export function geometryOptions(cmd: Command): Command {
     .addOption(new Option('--raid-disks <n>', 'without superblocks: number of members'))
     .addOption(new Option('--data-offset <size>', 'without superblocks: where data starts on each member'))
     .option('--include-stale', 'use members whose events count lags the others')
-    .option('--metadata <version>', 'read only superblocks of this md metadata version (0.90, 1.0, 1.1, 1.2)')
+    .option(
+      '--metadata <version>',
+      'read only this metadata: an md version (0.90, 1.0, 1.1, 1.2), imsm, ddf, or none (explicit geometry)',
+    )
     .option('--step <size>', 'bytes per member per step (default 4M, whole chunks)')
     .option('--volume <n|name>', 'firmware RAID (IMSM, DDF): the volume of the container, by index or name')
     .option(

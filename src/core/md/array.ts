@@ -103,7 +103,10 @@ const names = (ms: { label: string }[]): string => boundedList(ms.map((m) => `'$
  * members are in slot order. Nothing but superblocks is read. On error every opened member is closed.
  */
 export async function assembleArray(specs: MemberSpec[], opts: AssembleOptions): Promise<MdArray> {
-  const wanted = metadataFilter(opts.metadata);
+  // --metadata none: no metadata read (explicit geometry); imsm|ddf: firmware metadata only
+  const firmwareOnly = opts.metadata === 'imsm' || opts.metadata === 'ddf';
+  const readNone = opts.metadata === 'none' || firmwareOnly;
+  const wanted = readNone ? null : metadataFilter(opts.metadata);
   const opened: InputMember[] = [];
   try {
     const members: ArrayMember[] = [];
@@ -114,7 +117,10 @@ export async function assembleArray(specs: MemberSpec[], opts: AssembleOptions):
       } = await openMembers([spec], { offset: opts.offset, length: null, pad: true });
       opened.push(input!);
       const size = input!.available;
-      const sbs = input!.handle ? await findSuperblocks(fileReader(input!.handle, size, input!.start)) : [];
+      const sbs =
+        input!.handle && !readNone
+          ? await findSuperblocks(fileReader(input!.handle, size, input!.start))
+          : [];
       const m: ArrayMember = {
         label: input!.label,
         input: input!,
@@ -134,7 +140,7 @@ export async function assembleArray(specs: MemberSpec[], opts: AssembleOptions):
     const real = members.filter((m) => m.input.handle);
     if (real.length === 0) throw new UsageError('md: no member to read (every member is `missing`)');
     if (!real.some((m) => found.get(m)!.length > 0)) {
-      const fw = wanted ? null : await assembleFirmware(real, opts);
+      const fw = wanted || opts.metadata === 'none' ? null : await assembleFirmware(real, opts);
       if (fw) return finish(fw.geometry, members, fw.bySlot, fw.stale, fw.memberDataSize, fw.ids);
       if (wanted) {
         throw new FieldError(

@@ -20,6 +20,8 @@ export interface FirmwareOptions {
   volume?: string;
   /** IMSM: each member's drive serial, keyed by the member as given (or its file name) */
   serials?: Record<string, string>;
+  /** 'imsm' or 'ddf': read that format only, and require it */
+  metadata?: string;
   includeStale: boolean;
   explicit: ExplicitGeometry;
 }
@@ -35,9 +37,10 @@ export interface FirmwareAssembly {
 const names = (ms: { label: string }[]): string => boundedList(ms.map((m) => `'${m.label}'`));
 
 /** Reads a member's firmware metadata: IMSM first (as mdadm's guess order), then DDF; null if none. */
-export async function readFirmware(m: ArrayMember): Promise<FirmwareRead | null> {
+export async function readFirmware(m: ArrayMember, only?: string): Promise<FirmwareRead | null> {
   const r = fileReader(m.input.handle!, m.input.available, m.input.start);
-  return (await readImsm(r)) ?? (await readDdf(r));
+  if (only === 'ddf') return readDdf(r);
+  return (await readImsm(r)) ?? (only === 'imsm' ? null : await readDdf(r));
 }
 
 /**
@@ -50,10 +53,18 @@ export async function assembleFirmware(
 ): Promise<FirmwareAssembly | null> {
   const reads = new Map<ArrayMember, FirmwareRead>();
   for (const m of real) {
-    const r = await readFirmware(m);
+    const r = await readFirmware(m, opts.metadata);
     if (r) reads.set(m, r);
   }
-  if (reads.size === 0) return null;
+  if (reads.size === 0) {
+    if (opts.metadata === 'imsm' || opts.metadata === 'ddf')
+      throw new FieldError(
+        'metadata',
+        (f) =>
+          `md: ${f} ${opts.metadata} given, but no member carries ${String(opts.metadata).toUpperCase()} metadata`,
+      );
+    return null;
+  }
   const metas = new Map<ArrayMember, FirmwareMetadata>();
   for (const [m, r] of reads) {
     if ('problem' in r)

@@ -306,6 +306,25 @@ describe('raidtx md on firmware RAID members (IMSM, DDF)', function () {
       expect(i.json.missingSlots).to.deep.equal([]);
     });
 
+    it('--metadata none reads no metadata (explicit geometry, slot order); --metadata ddf finds none', async () => {
+      const out = join(tmp, 'none.out');
+      const r = await md([
+        'md',
+        'export',
+        ...['--metadata', 'none', '--level', '5', '--layout', 'left-asymmetric', '--chunk', '128K'],
+        ...['--raid-disks', '4', ...linked().values(), '-o', out],
+      ]);
+      expect(r.code, r.stderr).to.equal(0);
+      const truth = readFileSync(join(fx.dir, 'truth.img'));
+      expect(readFileSync(out).subarray(0, truth.length).equals(truth)).to.equal(true);
+      rmSync(out);
+      const imsm = await md(['--json', 'md', 'examine', '--metadata', 'imsm', ...linked().values()]);
+      expect(imsm.code, imsm.stderr).to.equal(0);
+      const ddf = await md(['md', 'examine', '--metadata', 'ddf', ...linked().values()]);
+      expect(ddf.code).to.equal(2);
+      expect(ddf.stderr).to.contain('no member carries DDF metadata');
+    });
+
     it('explicit geometry that contradicts the metadata is refused (exit 2)', async () => {
       const r = await md(['md', 'examine', ...linked().values(), '--chunk', '64K']);
       expect(r.code).to.equal(2);
