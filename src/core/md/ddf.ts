@@ -207,6 +207,15 @@ function parseConfig(
   const layout = level === 5 ? RAID5_LAYOUT[rlq] : level === 6 ? RAID6_LAYOUT[rlq] : undefined;
   if ((level === 5 || level === 6) && layout === undefined)
     return `RAID${level} qualifier (RLQ) ${rlq} is not a DDF layout mdadm maps`;
+  const other: Record<number, string> = {
+    17: 'RAID1E',
+    15: 'JBOD',
+    31: 'concatenation',
+    21: 'RAID5E',
+    37: 'RAID5EE',
+  };
+  if (![0, 1, 3, 4, 5, 6].includes(prl))
+    unhandled = `DDF primary RAID level 0x${prl.toString(16)} (${other[prl] ?? 'unknown'})`;
   const state = ve.readUInt8(32);
   const init = ve.readUInt8(33) & 3;
   const vstate = state & 7;

@@ -507,6 +507,12 @@ describe('raidtx md on firmware RAID members (IMSM, DDF)', function () {
       for (const c of copies) rmSync(c);
     });
 
+    it('refuses (exit 2) a primary RAID level raidtx does not read, naming it', async () => {
+      const r = await md(['md', 'examine', ...editedConfig((vd) => (vd[67] = 0x11))]);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.contain('DDF primary RAID level 0x11 (RAID1E)');
+    });
+
     it('refuses (exit 2) an anchor with a bad CRC', async () => {
       const files = membersOf(fx).map((m) => join(fx.dir, m.file));
       const b = readFileSync(files[0]!);
