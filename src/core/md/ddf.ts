@@ -235,9 +235,10 @@ function parseConfig(
     seen.add(ref);
     const d = disks.get(ref);
     if (!d || ref === 0xffffffff) {
+      // its lba_offset still says where a replacement's data goes (a rebuild writes there)
       slots.push({
         disk: hex8(ref),
-        dataOffset: 0,
+        dataOffset: lba !== null && lba + blocks <= memberSectors ? lba * SECTOR : 0,
         state: 'missing (no physical disk recorded for the slot)',
       });
       continue;
