@@ -35,6 +35,11 @@ y-r6-5d-64k-ls-ext4-1.2 6 5 64K  left-symmetric     1.2  16 fs=ext4
 # per-fixture md suites (test/helpers/md-fixtures.ts eachFixture) leave them out; the tests of each
 # state ask for them by name (fixtureNamed). One line each, same columns.
 STATES="
+fw1-r5-4d-128k-imsm     5 4 128K -                  imsm 32
+fw2-r5-4d-64k-ddf       5 4 64K  -                  ddf  48
+fw3-r6-5d-32k-ddf       6 5 32K  -                  ddf  48
+fw4-r6-5d-64k-ddfzr-ddf 6 5 64K  ddf-zero-restart   ddf  48
+fw5-r5-4d-32k-la-ddf    5 4 32K  left-asymmetric    ddf  48
 "
 CONFIGS_EXTRA="$CONFIGS_EXTRA$STATES"
 ALL="a-r6-5d-64k-ls-1.2 b-r6-4d-16k-ls-1.2 c-r6-6d-32k-ra-1.2 d-r6-6d-64k-la-1.0 e-r6-5d-64k-rs-0.90

@@ -105,6 +105,7 @@ function commandNameOf(program: Command, args: string[]): string {
 /** How the command line names a core input field: its option. */
 function optionName(field: string): string {
   if (field === 'output') return '-o';
+  if (field === 'serials') return '--serial';
   return `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 

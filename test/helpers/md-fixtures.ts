@@ -53,6 +53,7 @@ function configNames(): string[] {
     const n = line.trim().split(/\s+/)[0];
     if (n) names.push(n);
   }
+  for (const n of stateNames()) if (!names.includes(n)) names.push(n);
   return names;
 }
 
@@ -80,8 +81,10 @@ function canGenerate(): string | null {
 }
 
 export interface Fixtures {
-  /** the configured fixtures present in FIXTURES_DIR */
+  /** the configured fixtures present in FIXTURES_DIR (arrays caught in a state left out) */
   fixtures: Fixture[];
+  /** the configs of the STATES block present (fixtureNamed finds them) */
+  states: Fixture[];
   /** configured ones that are not there */
   absent: string[];
   /** why they are absent */
@@ -114,7 +117,7 @@ export function loadFixtures(): Fixtures {
       reason = `not in ${FIXTURES_DIR}, not generated: ${why}`;
     }
   }
-  const fixtures = want
+  const all = want
     .filter((n) => have.has(n))
     .map((name) => {
       const dir = join(FIXTURES_DIR, name);
@@ -126,7 +129,13 @@ export function loadFixtures(): Fixtures {
         memberPath: (slot: number) => join(dir, manifest.members.find((m) => m.raid_slot === slot)!.file),
       };
     });
-  cached = { fixtures, absent: want.filter((n) => !have.has(n)), reason };
+  const states = stateNames();
+  cached = {
+    fixtures: all.filter((f) => !states.has(f.name)),
+    states: all.filter((f) => states.has(f.name)),
+    absent: want.filter((n) => !have.has(n)),
+    reason,
+  };
   return cached;
 }
 
@@ -145,7 +154,8 @@ export function eachFixture(fn: (fx: Fixture) => void): void {
 
 /** The present fixture whose name starts with `prefix`, or null (declaring a missing-prerequisite test). */
 export function fixtureNamed(prefix: string): Fixture | null {
-  const fx = loadFixtures().fixtures.find((f) => f.name.startsWith(prefix));
+  const { fixtures, states } = loadFixtures();
+  const fx = [...fixtures, ...states].find((f) => f.name.startsWith(prefix));
   if (!fx)
     lackingTest(`kernel-made md fixture ${prefix}*`, `md fixture ${prefix}*: ${loadFixtures().reason}`);
   return fx ?? null;

@@ -24,7 +24,10 @@ export function defineMdExamine(md: Command, invoke: Invoke): void {
           ...r.members.map(
             (m) =>
               `  slot ${m.slot ?? '-'}  ${m.path}  ${m.state}  data at ${m.dataOffset}, ${formatSize(m.dataSize)}` +
-              (m.events !== null ? `, events ${m.events}, updated ${m.updateTime}` : ''),
+              (m.updateTime !== null ? `, events ${m.events}, updated ${m.updateTime}` : '') +
+              ('disk' in m
+                ? `, ${String(m.metadata).toUpperCase()} disk ${m.disk}, generation ${m.events}`
+                : ''),
           ),
         ];
         for (const m of r.members)

@@ -23,9 +23,21 @@ export function geometryOptions(cmd: Command): Command {
     .addOption(new Option('--raid-disks <n>', 'without superblocks: number of members'))
     .addOption(new Option('--data-offset <size>', 'without superblocks: where data starts on each member'))
     .option('--include-stale', 'use members whose events count lags the others')
-    .option('--ignore-superblocks', 'read no md superblock: give the geometry and the members in slot order')
-    .option('--metadata <version>', 'read only superblocks of this md metadata version (0.90, 1.0, 1.1, 1.2)')
-    .option('--step <size>', 'bytes per member per step (default 4M, whole chunks)');
+    .option(
+      '--ignore-superblocks',
+      'read no metadata (same as --metadata none): give the geometry, members in slot order',
+    )
+    .option(
+      '--metadata <version>',
+      'read only this metadata: an md version (0.90, 1.0, 1.1, 1.2), imsm, ddf, or none (explicit geometry)',
+    )
+    .option('--step <size>', 'bytes per member per step (default 4M, whole chunks)')
+    .option('--volume <n|name>', 'firmware RAID (IMSM, DDF): the volume of the container, by index or name')
+    .option(
+      '--serial <member=serial>',
+      "IMSM: a member's drive serial (repeatable; images named after their serial need none)",
+      (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
+    );
 }
 
 export interface MdInput {
@@ -36,6 +48,10 @@ export interface MdInput {
   /** read only superblocks of this metadata version */
   metadata?: string;
   ignoreSuperblocks: boolean;
+  /** firmware RAID: the volume of the container */
+  volume?: string;
+  /** IMSM: member -> drive serial */
+  serials?: Record<string, string>;
 }
 
 /**
@@ -59,6 +75,12 @@ export function parseMdInput(members: string[], o: Record<string, unknown>): MdI
   if (members.length === 0) throw new UsageError('md: give the members');
   const step = o.step === undefined ? null : parsePositiveSize(String(o.step), '--step');
   if (step !== null && step > 1024 ** 3) throw new UsageError('--step: at most 1G per member');
+  let serials: Record<string, string> | undefined;
+  for (const text of (o.serial as string[] | undefined) ?? []) {
+    const eq = text.lastIndexOf('=');
+    if (eq <= 0 || eq === text.length - 1) throw new UsageError(`--serial '${text}': want MEMBER=SERIAL`);
+    serials = { ...serials, [text.slice(0, eq)]: text.slice(eq + 1) };
+  }
   return {
     members,
     explicit,
@@ -66,6 +88,8 @@ export function parseMdInput(members: string[], o: Record<string, unknown>): MdI
     ignoreSuperblocks: Boolean(o.ignoreSuperblocks),
     step,
     ...(o.metadata === undefined ? {} : { metadata: String(o.metadata) }),
+    ...(o.volume === undefined ? {} : { volume: String(o.volume) }),
+    ...(serials === undefined ? {} : { serials }),
   };
 }
 
@@ -81,6 +105,8 @@ export async function withArray(
     offset: ctx.opts.offset,
     ignoreSuperblocks: input.ignoreSuperblocks,
     ...(input.metadata === undefined ? {} : { metadata: input.metadata }),
+    ...(input.volume === undefined ? {} : { volume: input.volume }),
+    ...(input.serials === undefined ? {} : { serials: input.serials }),
   };
   const a = await assembleArray(parseSpecs(input.members, { missing: true }), opts);
   try {

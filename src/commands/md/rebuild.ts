@@ -29,7 +29,13 @@ export function defineMdRebuild(md: Command, invoke: Invoke): void {
         const what = targets
           .map((t, i) => `slot ${t.slot} -> '${t.path}'${r.withSuperblock[i] ? ' (with superblock)' : ''}`)
           .join(', ');
-        const res = generated('md rebuild', 'pq', `rebuilt ${what}`, r, a.geometry.raidDisks);
+        // Firmware RAID (IMSM, DDF): the metadata belongs to the controller; only the data area is written.
+        const firmware = a.metadata === 'imsm' || a.metadata === 'ddf';
+        const note = firmware
+          ? ` (data area only: ${String(a.metadata).toUpperCase()} metadata is not written; add the disk to the container with the controller or mdadm)`
+          : '';
+        const res = generated('md rebuild', 'pq', `rebuilt ${what}${note}`, r, a.geometry.raidDisks);
+        if (firmware) Object.assign(res.json, { dataOnly: true });
         Object.assign(res.json, { slots: r.slots, imageBytes: r.imageBytes, dataOffset: r.dataOffset });
         return res;
       });

@@ -8,6 +8,7 @@ import { FieldError } from '../field-error.js';
 import type { MemberSpec } from '../io/member.js';
 import { closeAll, type InputMember, openMembers } from '../io/members.js';
 import { type Candidate, chooseSuperblocks, metadataFilter, type OtherSuperblock } from './choose.js';
+import { assembleFirmware } from './firmware.js';
 import {
   chunkProblem,
   dataChunksPerStripe,
@@ -45,6 +46,8 @@ export interface ArrayMember {
   excluded: string | null;
   /** the other superblocks found on this member (examine reports them) */
   otherSuperblocks: OtherSuperblock[];
+  /** firmware RAID members (no md superblock): the format, the disk the metadata names, its copy's generation */
+  firmware?: { format: 'imsm' | 'ddf'; disk: string; generation: number };
 }
 
 export interface MdArray {
@@ -86,8 +89,12 @@ export interface AssembleOptions {
   offset: number;
   /** use only superblocks of this metadata version ('0.90', '1.0', '1.1', '1.2'; '1' = any 1.x) */
   metadata?: string;
-  /** read no superblock: the members are in slot order and the explicit geometry applies */
+  /** read no metadata at all (same as metadata 'none'): slot order and the explicit geometry */
   ignoreSuperblocks?: boolean;
+  /** firmware RAID containers (IMSM, DDF): the volume, by index or name */
+  volume?: string;
+  /** IMSM: each member's drive serial, keyed by the member as given */
+  serials?: Record<string, string>;
 }
 
 const names = (ms: { label: string }[]): string => boundedList(ms.map((m) => `'${m.label}'`));
@@ -98,7 +105,16 @@ const names = (ms: { label: string }[]): string => boundedList(ms.map((m) => `'$
  * members are in slot order. Nothing but superblocks is read. On error every opened member is closed.
  */
 export async function assembleArray(specs: MemberSpec[], opts: AssembleOptions): Promise<MdArray> {
-  const wanted = metadataFilter(opts.metadata);
+  // --metadata none: no metadata read (explicit geometry); imsm|ddf: firmware metadata only
+  const firmwareOnly = opts.metadata === 'imsm' || opts.metadata === 'ddf';
+  if (opts.ignoreSuperblocks && opts.metadata !== undefined && opts.metadata !== 'none')
+    throw new FieldError(
+      'ignoreSuperblocks',
+      (f, name) => `md: ${f} and ${name('metadata')} ${opts.metadata} contradict`,
+    );
+  const none = opts.metadata === 'none' || opts.ignoreSuperblocks === true;
+  const readNone = none || firmwareOnly;
+  const wanted = readNone ? null : metadataFilter(opts.metadata);
   const opened: InputMember[] = [];
   try {
     const members: ArrayMember[] = [];
@@ -109,8 +125,10 @@ export async function assembleArray(specs: MemberSpec[], opts: AssembleOptions):
       } = await openMembers([spec], { offset: opts.offset, length: null, pad: true });
       opened.push(input!);
       const size = input!.available;
-      const read = input!.handle !== null && !opts.ignoreSuperblocks;
-      const sbs = read ? await findSuperblocks(fileReader(input!.handle!, size, input!.start)) : [];
+      const sbs =
+        input!.handle && !readNone
+          ? await findSuperblocks(fileReader(input!.handle, size, input!.start))
+          : [];
       const m: ArrayMember = {
         label: input!.label,
         input: input!,
@@ -130,6 +148,8 @@ export async function assembleArray(specs: MemberSpec[], opts: AssembleOptions):
     const real = members.filter((m) => m.input.handle);
     if (real.length === 0) throw new UsageError('md: no member to read (every member is `missing`)');
     if (!real.some((m) => found.get(m)!.length > 0)) {
+      const fw = wanted || none ? null : await assembleFirmware(real, opts);
+      if (fw) return finish(fw.geometry, members, fw.bySlot, fw.stale, fw.memberDataSize, fw.ids);
       if (wanted) {
         throw new FieldError(
           'metadata',
@@ -138,6 +158,11 @@ export async function assembleArray(specs: MemberSpec[], opts: AssembleOptions):
       }
       return fromExplicit(members, opts.explicit);
     }
+    if (opts.volume !== undefined || opts.serials !== undefined)
+      throw new FieldError(
+        opts.volume !== undefined ? 'volume' : 'serials',
+        (f) => `md: ${f} is for firmware RAID (IMSM, DDF) members; these carry md superblocks`,
+      );
     chooseSuperblocks(real, found, wanted, opts.metadata);
     const array = fromSuperblocks(members, opts);
     await checkDataOffsets(array);

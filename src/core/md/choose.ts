@@ -35,7 +35,7 @@ export function metadataFilter(v: string | undefined): ((m: MetadataVersion) => 
   if (['0.90', '1.0', '1.1', '1.2'].includes(norm)) return (m) => m === norm;
   throw new FieldError(
     'metadata',
-    (f) => `md: ${f} '${v}' is not an md metadata version (0.90, 1.0, 1.1, 1.2)`,
+    (f) => `md: ${f} '${v}' is not an md metadata version (0.90, 1.0, 1.1, 1.2), imsm, ddf or none`,
   );
 }
 

@@ -14,9 +14,11 @@ export function examineArray(a: MdArray) {
       state: m.excluded ?? (m.sb ? m.sb.memberState : 'active'),
       dataOffset: m.dataOffset,
       dataSize: m.sb ? m.sb.dataSize : a.memberDataSize,
-      events: m.sb ? m.sb.events : null,
-      metadata: m.sb ? m.sb.metadata : null,
-      checksumOk: m.sb ? m.sb.checksumOk : null,
+      events: m.sb ? m.sb.events : (m.firmware?.generation ?? null),
+      metadata: m.sb ? m.sb.metadata : (m.firmware?.format ?? null),
+      /** firmware RAID: the disk the metadata names (IMSM serial, DDF refnum) */
+      ...(m.firmware ? { disk: m.firmware.disk } : {}),
+      checksumOk: m.sb ? m.sb.checksumOk : m.firmware ? true : null, // firmware metadata with a bad checksum or CRC is refused
       updateTime: m.sb ? new Date(m.sb.updateTime * 1000).toISOString() : null,
       arrayState: m.sb ? m.sb.arrayState : null,
       deviceUuid: m.sb ? m.sb.deviceUuid : null,
