@@ -35,6 +35,13 @@ y-r6-5d-64k-ls-ext4-1.2 6 5 64K  left-symmetric     1.2  16 fs=ext4
 # per-fixture md suites (test/helpers/md-fixtures.ts eachFixture) leave them out; the tests of each
 # state ask for them by name (fixtureNamed). One line each, same columns.
 STATES="
+rs1-r5-5d-64k-grow-1.2    5 5 64K left-symmetric 1.2 16 reshape=grow
+rs2-r6-6d-64k-grow-1.2    6 6 64K left-symmetric 1.2 16 reshape=grow
+rs3-r5-5d-64k-level6-1.2  5 5 64K left-symmetric 1.2 16 reshape=level6
+rs4-r5-4d-64k-chunk-1.2   5 4 64K left-symmetric 1.2 16 reshape=chunk=32K
+rs5-r5-4d-64k-layout-1.2  5 4 64K left-symmetric 1.2 16 reshape=layout=right-asymmetric
+rc1-r5-4d-64k-recov-1.2   5 4 64K left-symmetric 1.2 16 state=recovering
+rc2-r6-5d-64k-recov-1.2   6 5 64K left-symmetric 1.2 16 state=recovering
 "
 CONFIGS_EXTRA="$CONFIGS_EXTRA$STATES"
 ALL="a-r6-5d-64k-ls-1.2 b-r6-4d-16k-ls-1.2 c-r6-6d-32k-ra-1.2 d-r6-6d-64k-la-1.0 e-r6-5d-64k-rs-0.90

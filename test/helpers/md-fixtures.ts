@@ -53,6 +53,7 @@ function configNames(): string[] {
     const n = line.trim().split(/\s+/)[0];
     if (n) names.push(n);
   }
+  for (const n of stateNames()) if (!names.includes(n)) names.push(n);
   return names;
 }
 

@@ -17,6 +17,7 @@ import {
   validateGeometry,
 } from './layout.js';
 import { checkDataOffsets } from './probe.js';
+import { arrayRegions, type MdReshape, reshapeArrayBytes, reshapeOf, stripeSpan } from './reshape.js';
 import { fileReader, findSuperblocks, type MdSuperblock } from './superblock.js';
 import { boundedList, checkSuperblock, disagreement, MAX_RAID_DISKS } from './validate.js';
 
@@ -77,6 +78,11 @@ export interface MdArray {
    * may be wrong there. md refuses to start such an array degraded unless forced.
    */
   dirty: boolean;
+  /**
+   * An interrupted reshape (1.x RESHAPE_ACTIVE): `geometry` is then the new one and `arrayBytes` what
+   * md shows mid-reshape; the jobs read each part in its own geometry (reshape.ts arrayRegions).
+   */
+  reshape?: MdReshape | null;
 }
 
 export interface AssembleOptions {
@@ -168,13 +174,12 @@ function fromSuperblocks(members: ArrayMember[], opts: AssembleOptions): MdArray
     }
     m.excluded = `stale (events ${m.sb!.events} < ${maxEvents}; its ${d[0]} differs: ${d[2]})`;
   }
-  const geometry: MdGeometry = {
-    level: ref.level as 5 | 6,
-    layout: ref.layout,
-    chunk: ref.chunk,
-    raidDisks: ref.raidDisks,
-  };
+  const reshape = ref.reshape ? reshapeOf(ref) : null;
+  const geometry: MdGeometry = reshape
+    ? reshape.next
+    : { level: ref.level as 5 | 6, layout: ref.layout, chunk: ref.chunk, raidDisks: ref.raidDisks };
   validateGeometry(geometry);
+  if (reshape) validateGeometry(reshape.previous);
   checkContradictions(opts.explicit, geometry, real);
   for (const m of real) {
     const sb = m.sb!;
@@ -182,7 +187,7 @@ function fromSuperblocks(members: ArrayMember[], opts: AssembleOptions): MdArray
     m.slot = sb.slot;
     if (m.excluded) continue;
     if (sb.memberState === 'recovering') {
-      m.excluded = `recovering (its data is valid below byte ${sb.recoveryOffset} of its data area only)`;
+      m.excluded = `recovering (its data is valid below byte ${sb.recoveryOffset} of its data area only: used there, missing beyond)`;
     } else if (sb.memberState === 'replacement') {
       m.excluded = 'replacement (a copy of its slot still being built)';
     } else if (sb.memberState !== 'active') {
@@ -199,7 +204,7 @@ function fromSuperblocks(members: ArrayMember[], opts: AssembleOptions): MdArray
     if (twin) throw new UsageError(`md: ${names([twin, m])} both claim slot ${m.slot}`);
     bySlot[m.slot] = m;
   }
-  return finish(geometry, members, bySlot, stale, ref.dataSize, {
+  const array = finish(geometry, members, bySlot, stale, ref.dataSize, {
     metadata: ref.metadata,
     uuid: ref.arrayUuid,
     name: ref.name,
@@ -208,6 +213,24 @@ function fromSuperblocks(members: ArrayMember[], opts: AssembleOptions): MdArray
     rebuildDataOffset: ref.dataOffset,
     dirty: ref.arrayState === 'active',
   });
+  return reshape ? withReshape(array, reshape) : array;
+}
+
+/** A mid-reshape array: md's size for that state, and every member holding both of its parts. */
+function withReshape(a: MdArray, reshape: MdReshape): MdArray {
+  const array: MdArray = { ...a, reshape, arrayBytes: reshapeArrayBytes(reshape, a.memberDataSize) };
+  for (const region of arrayRegions(array)) {
+    const g = region.array.geometry;
+    const { s1 } = stripeSpan(g, region.from, region.to);
+    for (const m of region.array.bySlot) {
+      if (m && m.input.available < m.dataOffset + s1 * g.chunk) {
+        throw new UsageError(
+          `md: member '${m.label}' holds ${m.input.available} bytes; the ${region.part} geometry of the reshape needs ${m.dataOffset + s1 * g.chunk}`,
+        );
+      }
+    }
+  }
+  return array;
 }
 
 /** Explicit options that contradict the superblocks are refused, naming the members. */

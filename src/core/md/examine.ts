@@ -2,7 +2,16 @@
 // superblock and part in it, missing slots and stale members.
 
 import type { MdArray } from './array.js';
-import { layoutName } from './layout.js';
+import { layoutName, type MdGeometry } from './layout.js';
+import { describeMdReshape } from './reshape.js';
+
+const shape = (g: MdGeometry) => ({
+  level: g.level,
+  layout: layoutName(g.level, g.layout),
+  layoutNumber: g.layout,
+  chunk: g.chunk,
+  raidDisks: g.raidDisks,
+});
 
 export function examineArray(a: MdArray) {
   const g = a.geometry;
@@ -20,6 +29,10 @@ export function examineArray(a: MdArray) {
       updateTime: m.sb ? new Date(m.sb.updateTime * 1000).toISOString() : null,
       arrayState: m.sb ? m.sb.arrayState : null,
       deviceUuid: m.sb ? m.sb.deviceUuid : null,
+      /** mid-reshape: where the new geometry's data starts on this member (bytes), else null */
+      newDataOffset: m.sb?.reshape ? m.sb.reshape.newDataOffset : null,
+      /** a recovering member: bytes of its data area that are valid (below this), else null */
+      recoveryOffset: m.sb?.memberState === 'recovering' ? m.sb.recoveryOffset : null,
       /** superblocks of other (older) arrays, or broken ones, found beside the one used */
       otherSuperblocks: m.otherSuperblocks,
     }));
@@ -38,6 +51,20 @@ export function examineArray(a: MdArray) {
       stripes: a.stripes,
       /** the freshest superblock records an unclean shutdown (parity may lag the data) */
       dirty: a.dirty,
+      /**
+       * an interrupted reshape: which changes, where (array bytes; below it the new geometry when
+       * forwards, the previous one when backwards), the two geometries; null at rest
+       */
+      reshape: a.reshape
+        ? {
+            kinds: a.reshape.kinds,
+            direction: a.reshape.backwards ? 'backwards' : 'forwards',
+            position: a.reshape.position,
+            previous: shape(a.reshape.previous),
+            next: shape(a.reshape.next),
+            text: describeMdReshape(a.reshape, a.arrayBytes),
+          }
+        : null,
     },
     members,
     missingSlots: a.missingSlots,
