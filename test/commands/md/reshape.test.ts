@@ -93,6 +93,8 @@ const KINDS: [prefix: string, kinds: string[] | null][] = [
   ['rs3-', ['layout']],
   ['rs4-', ['chunk']],
   ['rs5-', ['layout']],
+  ['rs6-', ['chunk']],
+  ['rs7-', ['grow']],
   ['rc1-', null],
   ['rc2-', null],
 ];
