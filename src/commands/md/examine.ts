@@ -43,6 +43,13 @@ export function defineMdExamine(md: Command, invoke: Invoke): void {
         for (const m of r.members) {
           if (m.newDataOffset !== null && m.newDataOffset !== m.dataOffset)
             lines.push(`  '${m.path}': new geometry's data at ${m.newDataOffset}`);
+          const extras = [
+            m.bitmapOffset !== null
+              ? `internal write-intent bitmap at sector ${m.bitmapOffset} from the superblock`
+              : '',
+            m.ppl ? `partial parity log (${m.ppl.size} sectors at ${m.ppl.offset} from the superblock)` : '',
+          ].filter(Boolean);
+          if (extras.length) lines.push(`  '${m.path}': ${extras.join('; ')} (data not moved)`);
           if (m.recoveryOffset !== null)
             lines.push(`  '${m.path}': recovering, valid below byte ${m.recoveryOffset} of its data area`);
         }

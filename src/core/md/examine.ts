@@ -4,6 +4,7 @@
 import type { MdArray } from './array.js';
 import { layoutName, type MdGeometry } from './layout.js';
 import { describeMdReshape } from './reshape.js';
+import { featureNames } from './validate.js';
 
 const shape = (g: MdGeometry) => ({
   level: g.level,
@@ -33,6 +34,12 @@ export function examineArray(a: MdArray) {
       newDataOffset: m.sb?.reshape ? m.sb.reshape.newDataOffset : null,
       /** a recovering member: bytes of its data area that are valid (below this), else null */
       recoveryOffset: m.sb?.memberState === 'recovering' ? m.sb.recoveryOffset : null,
+      /** 1.x feature bits by md_p.h name ('none' for 0.90): what examine found, including harmless ones */
+      features: m.sb ? featureNames(m.sb.featureMap) : null,
+      /** write-intent bitmap (offset in sectors from the superblock, signed), or null: does not move data */
+      bitmapOffset: m.sb ? m.sb.bitmapOffset : null,
+      /** partial parity log (offset and size in sectors from the superblock), or null: does not move data */
+      ppl: m.sb ? m.sb.ppl : null,
       /** superblocks of other (older) arrays, or broken ones, found beside the one used */
       otherSuperblocks: m.otherSuperblocks,
     }));

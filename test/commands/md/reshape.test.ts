@@ -179,6 +179,31 @@ describe('raidtx md on arrays frozen mid-reshape or mid-recovery (spawned)', fun
         }
       });
 
+      it('export and check of a range across the reshape position (--from/--length) read both geometries', async function () {
+        if (!r) this.skip();
+        const pos = r!.position_sectors * 512;
+        const from = pos - 100000;
+        const length = 300001;
+        const out = join(tmp, `${fx.name}-range.img`);
+        let run = await md([
+          'md',
+          'export',
+          ...all,
+          '--from',
+          String(from),
+          '--length',
+          String(length),
+          '-o',
+          out,
+        ]);
+        expect(run.code, run.stderr).to.equal(0);
+        const whole = readFileSync(join(fx.dir, 'truth.img'));
+        expect(readFileSync(out).equals(whole.subarray(from, from + length))).to.be.true;
+        run = await md(['--json', 'md', 'check', ...all, '--from', String(from), '--length', String(length)]);
+        expect(run.code, run.stderr).to.equal(0);
+        expect(run.json.stripes).to.be.greaterThan(1);
+      });
+
       it('check finds every stripe consistent, and a corrupted live byte (of the recovering member too)', async () => {
         let run = await md(['--json', 'md', 'check', ...all]);
         const partial = rec !== null && level === 5;

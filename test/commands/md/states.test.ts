@@ -1,0 +1,56 @@
+// raidtx md (spawned) on kernel-made arrays with an internal write-intent bitmap or a partial parity
+// log (scripts/md-fixtures.sh STATES block): neither moves data, so they are read as any array, and
+// examine shows them.
+
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { md, membersOf, sha } from '../../helpers/md-cli.js';
+import { fixtureNamed } from '../../helpers/md-fixtures.js';
+
+type Member = { slot: number; features: string; bitmapOffset: number | null; ppl: object | null };
+
+const CASES: [prefix: string, feature: 'BITMAP_OFFSET' | 'PPL', shown: RegExp][] = [
+  ['st1-', 'BITMAP_OFFSET', /internal write-intent bitmap at sector -?\d+ from the superblock/],
+  ['st2-', 'PPL', /partial parity log \(\d+ sectors at -?\d+ from the superblock\)/],
+];
+
+describe('raidtx md on arrays with a bitmap or a PPL (spawned)', function () {
+  this.timeout(120000);
+  let tmp = '';
+  before(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'raidtx-md-states-'));
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  for (const [prefix, feature, shown] of CASES) {
+    const fx = fixtureNamed(prefix);
+    if (!fx) continue;
+    describe(fx.name, () => {
+      const all = membersOf(fx);
+      it(`examine shows the ${feature} of every member`, async () => {
+        const run = await md(['--json', 'md', 'examine', ...all]);
+        expect(run.code, run.stderr).to.equal(0);
+        const members = (run.json as { members: Member[] }).members;
+        for (const m of members) {
+          expect(m.features).to.include(feature);
+          if (feature === 'PPL') expect(m.ppl).to.not.equal(null);
+          else expect(m.bitmapOffset).to.not.equal(null);
+        }
+        expect((await md(['md', 'examine', ...all])).stdout).to.match(shown);
+      });
+      it('export equals truth.img (whole and with slot 0 missing); check is clean', async () => {
+        const out = join(tmp, `${fx.name}.img`);
+        const truth = sha(readFileSync(join(fx.dir, 'truth.img')));
+        for (const members of [all, all.slice(1)]) {
+          const run = await md(['md', 'export', ...members, '-o', out]);
+          expect(run.code, run.stderr).to.equal(0);
+          expect(sha(readFileSync(out))).to.equal(truth);
+        }
+        const run = await md(['--json', 'md', 'check', ...all]);
+        expect(run.code, run.stderr).to.equal(0);
+      });
+    });
+  }
+});
