@@ -358,12 +358,15 @@ function finish(
   };
 }
 
-/** Refuses an array with more members missing than its level can rebuild (exit 2). */
-export function requireRecoverable(a: MdArray, command: string): void {
+/**
+ * Refuses an array with more members missing than its level can rebuild (exit 2). `where` names the
+ * part of the array concerned (a region: recovering members count as missing in part of it only).
+ */
+export function requireRecoverable(a: MdArray, command: string, where = ''): void {
   const tolerated = a.geometry.level === 6 ? 2 : 1;
   if (a.missingSlots.length > tolerated) {
     const slots = boundedList(a.missingSlots);
-    const head = `md ${command}: slots ${slots} are missing; RAID${a.geometry.level} tolerates ${tolerated}`;
+    const head = `md ${command}: slots ${slots} are missing${where}; RAID${a.geometry.level} tolerates ${tolerated}`;
     if (a.stale.length === 0) throw new UsageError(head);
     throw new FieldError(
       'includeStale',

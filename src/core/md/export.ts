@@ -29,7 +29,8 @@ export async function exportArray(
   step: number | null,
   opts: JobOptions,
 ): Promise<MdExportResult> {
-  const regions = inRange(a, range, (v) => requireRecoverable(v, 'export'));
+  // A part beyond repair is refused by name; the parts that are not can be exported with --from/--length.
+  const regions = inRange(a, range, (v, where) => requireRecoverable(v, 'export', where));
   const sink =
     typeof output === 'string'
       ? (await openOutputs([output], arrayInputs(a), { force: opts.force, length: range.length }))[0]!

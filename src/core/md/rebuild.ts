@@ -71,7 +71,11 @@ export async function rebuildMembers(
   const slots = targets.map((t) => t.slot);
   // Each part of the array (two mid-reshape) is rebuilt in its geometry, at its data offset.
   const areas = arrayRegions(a, slots).map((r) => {
-    requireRecoverable(r.array, 'rebuild');
+    requireRecoverable(
+      r.array,
+      'rebuild',
+      r.to > r.from && (r.from > 0 || r.to < a.arrayBytes) ? ` in array bytes ${r.from}..${r.to}` : '',
+    );
     const g = r.array.geometry;
     const span = stripeSpan(g, r.from, r.to);
     const start = r.array.rebuildDataOffset + span.s0 * g.chunk;

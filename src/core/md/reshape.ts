@@ -136,14 +136,19 @@ export function recoveringMembers(a: MdArray): ArrayMember[] {
  * The regions holding `range` (at least one, so that an empty range still commits its output), each
  * clipped to it; `require` runs on each region's view first (a refusal comes before any output).
  */
-export function inRange(a: MdArray, range: ArrayRange, require: (view: MdArray) => void): MdRegion[] {
+export function inRange(
+  a: MdArray,
+  range: ArrayRange,
+  require: (view: MdArray, where: string) => void,
+): MdRegion[] {
   const end = range.from + range.length;
   const all = arrayRegions(a);
   const hit = all
     .filter((r) => r.to > range.from && r.from < end)
     .map((r) => ({ ...r, from: Math.max(r.from, range.from), to: Math.min(r.to, end) }));
   const regions = hit.length > 0 ? hit : [{ ...all[0]!, from: range.from, to: range.from }];
-  for (const r of regions) require(r.array);
+  const split = all.length > 1;
+  for (const r of regions) require(r.array, split ? ` in array bytes ${r.from}..${r.to}` : '');
   return regions;
 }
 

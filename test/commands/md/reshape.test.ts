@@ -171,7 +171,7 @@ describe('raidtx md on arrays frozen mid-reshape or mid-recovery (spawned)', fun
           const run = await md(['md', 'export', ...all.filter((_, s) => !lost.includes(s)), '-o', out]);
           if (!recoverable(lost)) {
             expect(run.code, `slots ${lost} missing`).to.equal(2);
-            expect(run.stderr).to.match(/are missing; RAID\d tolerates/);
+            expect(run.stderr).to.match(/are missing( in array bytes \d+\.\.\d+)?; RAID\d tolerates/);
             continue;
           }
           expect(run.code, `${lost}: ${run.stderr}`).to.equal(0);
@@ -202,6 +202,22 @@ describe('raidtx md on arrays frozen mid-reshape or mid-recovery (spawned)', fun
         run = await md(['--json', 'md', 'check', ...all, '--from', String(from), '--length', String(length)]);
         expect(run.code, run.stderr).to.equal(0);
         expect(run.json.stripes).to.be.greaterThan(1);
+      });
+
+      it('a failure beyond repair past the recovery offset still exports the part below it', async function () {
+        if (!rec || r) this.skip();
+        const g = fx.manifest;
+        const lost = Array.from({ length: redundancy }, (_, i) => i).map((i) => (i >= rec!.slot ? i + 1 : i));
+        const members = all.filter((_, s) => !lost.includes(s));
+        const out = join(tmp, `${fx.name}-below.img`);
+        let run = await md(['md', 'export', ...members, '-o', out]);
+        expect(run.code).to.equal(2);
+        expect(run.stderr).to.match(/are missing in array bytes \d+\.\.\d+; RAID\d tolerates/);
+        const below = Math.floor(rec!.offset / g.chunk_bytes) * g.chunk_bytes * g.data_disks;
+        run = await md(['md', 'export', ...members, '--length', String(below), '-o', out]);
+        expect(run.code, run.stderr).to.equal(0);
+        const whole = readFileSync(join(fx.dir, 'truth.img'));
+        expect(readFileSync(out).equals(whole.subarray(0, below))).to.be.true;
       });
 
       it('check finds every stripe consistent, and a corrupted live byte (of the recovering member too)', async () => {
