@@ -1,8 +1,8 @@
 // raidtx md (spawned) on kernel-made arrays with an internal write-intent bitmap or a partial parity
 // log (scripts/md-fixtures.sh STATES block): neither moves data, so they are read as any array, and
-// examine shows them.
+// examine shows them. A write-journal array stays refused: its data may sit in the journal.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -51,6 +51,22 @@ describe('raidtx md on arrays with a bitmap or a PPL (spawned)', function () {
         const run = await md(['--json', 'md', 'check', ...all]);
         expect(run.code, run.stderr).to.equal(0);
       });
+    });
+  }
+
+  const journal = fixtureNamed('st3-');
+  if (journal) {
+    it(`${journal.name}: a write-journal array is refused (exit 2, naming member and feature)`, async () => {
+      const files = readdirSync(journal.dir)
+        .filter((f) => /^member\d+\.img$/.test(f))
+        .map((f) => join(journal.dir, f));
+      for (const cmd of [['examine'], ['check'], ['export', '-o', join(tmp, 'j.img')]]) {
+        const run = await md(['md', cmd[0]!, ...files, ...cmd.slice(1)]);
+        expect(run.code).to.equal(2);
+        expect(run.stderr).to.match(
+          /member\d\.img': 1\.2 superblock: feature_map 0x[0-9a-f]+ \(.*JOURNAL.*\): a write-journal array/,
+        );
+      }
     });
   }
 });
