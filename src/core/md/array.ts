@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { FieldError } from '../field-error.js';
 import type { MemberSpec } from '../io/member.js';
 import { closeAll, type InputMember, openMembers } from '../io/members.js';
+import { refuseBadBlocks } from './bblog.js';
 import { type Candidate, chooseSuperblocks, metadataFilter, type OtherSuperblock } from './choose.js';
 import {
   chunkProblem,
@@ -144,6 +145,7 @@ export async function assembleArray(specs: MemberSpec[], opts: AssembleOptions):
     chooseSuperblocks(real, found, wanted, opts.metadata);
     const array = fromSuperblocks(members, opts);
     await checkDataOffsets(array);
+    await refuseBadBlocks(array);
     return array;
   } catch (err) {
     await closeAll(opened);

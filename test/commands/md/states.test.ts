@@ -2,12 +2,22 @@
 // log (scripts/md-fixtures.sh STATES block): neither moves data, so they are read as any array, and
 // examine shows them. A write-journal array stays refused: its data may sit in the journal.
 
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { md, membersOf, sha } from '../../helpers/md-cli.js';
 import { fixtureNamed } from '../../helpers/md-fixtures.js';
+import { editSuperblock } from '../../helpers/md-superblock-editor.js';
 
 type Member = { slot: number; features: string; bitmapOffset: number | null; ppl: object | null };
 
@@ -51,6 +61,31 @@ describe('raidtx md on arrays with a bitmap or a PPL (spawned)', function () {
         const run = await md(['--json', 'md', 'check', ...all]);
         expect(run.code, run.stderr).to.equal(0);
       });
+    });
+  }
+
+  const plain = fixtureNamed('a-r6-');
+  if (plain) {
+    it('a member whose bad-block log lists a bad range is refused (exit 2), an empty log is not', async () => {
+      const all = membersOf(plain);
+      const copy = join(tmp, 'bb-member0.img');
+      copyFileSync(all[0]!, copy);
+      // the feature bit says the log holds entries (mdadm --examine-badblocks reads it only then)
+      editSuperblock(copy, { feature_map: 8 });
+      const ok = await md(['md', 'check', copy, ...all.slice(1)]);
+      expect(ok.code, ok.stderr).to.equal(0);
+      const sb = readFileSync(copy).subarray(4096, 4096 + 256);
+      const at = 4096 + sb.readInt32LE(188) * 512;
+      const entry = Buffer.alloc(8);
+      entry.writeBigUInt64LE((4096n << 10n) | 8n);
+      const fd = openSync(copy, 'r+');
+      writeSync(fd, entry, 0, 8, at);
+      closeSync(fd);
+      const run = await md(['md', 'export', copy, ...all.slice(1), '-o', join(tmp, 'bb.img')]);
+      expect(run.code).to.equal(2);
+      expect(run.stderr).to.match(
+        /bb-member0\.img': 1\.2 superblock: its bad-block log lists 1 bad range\(s\) \(first: 8 sectors at sector 4096\)/,
+      );
     });
   }
 
