@@ -40,6 +40,18 @@ fw2-r5-4d-64k-ddf       5 4 64K  -                  ddf  48
 fw3-r6-5d-32k-ddf       6 5 32K  -                  ddf  48
 fw4-r6-5d-64k-ddfzr-ddf 6 5 64K  ddf-zero-restart   ddf  48
 fw5-r5-4d-32k-la-ddf    5 4 32K  left-asymmetric    ddf  48
+rs1-r5-5d-64k-grow-1.2    5 5 64K left-symmetric 1.2 16 reshape=grow
+rs2-r6-6d-64k-grow-1.2    6 6 64K left-symmetric 1.2 16 reshape=grow
+rs3-r5-5d-64k-level6-1.2  5 5 64K left-symmetric 1.2 16 reshape=level6
+rs4-r5-4d-64k-chunk-1.2   5 4 64K left-symmetric 1.2 16 reshape=chunk=32K
+rs5-r5-4d-64k-layout-1.2  5 4 64K left-symmetric 1.2 16 reshape=layout=right-asymmetric
+rc1-r5-4d-64k-recov-1.2   5 4 64K left-symmetric 1.2 16 state=recovering
+rc2-r6-5d-64k-recov-1.2   6 5 64K left-symmetric 1.2 16 state=recovering
+rs6-r6-5d-64k-chunk-1.2   6 5 64K left-symmetric 1.2 16 reshape=chunk=128K
+rs7-r5-5d-32k-grow-1.1    5 5 32K right-asymmetric 1.1 16 reshape=grow
+st1-r6-5d-64k-bitmap-1.2  6 5 64K left-symmetric 1.2 8 bitmap=internal
+st2-r5-4d-64k-ppl-1.2     5 4 64K left-symmetric 1.2 8 ppl
+st3-r5-4d-64k-journal-1.2 5 4 64K left-symmetric 1.2 8 journal
 "
 CONFIGS_EXTRA="$CONFIGS_EXTRA$STATES"
 ALL="a-r6-5d-64k-ls-1.2 b-r6-4d-16k-ls-1.2 c-r6-6d-32k-ra-1.2 d-r6-6d-64k-la-1.0 e-r6-5d-64k-rs-0.90

@@ -61,6 +61,7 @@ export { examineArray, type MdExamineReport } from './core/md/examine.js';
 export { exportArray, type MdExportResult } from './core/md/export.js';
 export { type ArrayRange, arrayRange } from './core/md/range.js';
 export { type MdRebuildResult, type RebuildTarget, rebuildMembers } from './core/md/rebuild.js';
+export { arrayRegions, type MdRegion, type MdReshape, type ReshapeKind } from './core/md/reshape.js';
 export { OP_NAMES, type OpName, type OpRecord } from './core/op-record.js';
 export { asyncMemcpy } from './core/ops/memcpy.js';
 export { asyncMemset } from './core/ops/memset.js';

@@ -35,9 +35,15 @@ export function defineMdCheck(md: Command, invoke: Invoke): void {
           a.geometry.level === 5
             ? 'P'
             : [r.checked.p ? 'P' : '', r.checked.q ? 'Q' : ''].filter(Boolean).join(' and ');
-        const human = ok
-          ? `md check: ${r.stripes} stripes consistent (${what}; ${formatSize(r.dataBytes)} of array data, ${r.seconds.toFixed(3)} s, ${engine})`
-          : `md check: ${r.mismatches.length} inconsistent range(s) in ${r.stripes} stripes:\n${describeMdMismatches(r.mismatches)}`;
+        const unchecked = r.unchecked.map(
+          (u) =>
+            `\n  not checked (no redundancy there: slots ${u.missingSlots.join(', ')} missing): array bytes ${u.from}..${u.from + u.length}`,
+        );
+        const human =
+          (ok
+            ? `md check: ${r.stripes} stripes consistent (${what}; ${formatSize(r.dataBytes)} of array data, ${r.seconds.toFixed(3)} s, ${engine})`
+            : `md check: ${r.mismatches.length} inconsistent range(s) in ${r.stripes} stripes:\n${describeMdMismatches(r.mismatches)}`) +
+          unchecked.join('');
         const json = {
           stripes: r.stripes,
           firstStripe: r.firstStripe,
@@ -46,8 +52,11 @@ export function defineMdCheck(md: Command, invoke: Invoke): void {
           engine,
           mismatches: r.mismatches,
           mismatchCount: r.mismatches.length,
+          unchecked: r.unchecked,
         };
-        return valResult('md check', ok, json, human);
+        const result = valResult('md check', ok, json, human);
+        // Exit 4 (as the val commands with unreadable ranges): consistent where checked, not everywhere.
+        return ok && r.unchecked.length > 0 ? { ...result, exitCode: 4 } : result;
       });
     }),
   );

@@ -35,6 +35,27 @@ export function defineMdExamine(md: Command, invoke: Invoke): void {
             lines.push(
               `  '${m.path}' also carries a ${o.metadata} superblock of array ${o.uuid} (created ${new Date(o.ctime * 1000).toISOString()}): ${o.problem ?? 'not used (another array; --metadata chooses)'}`,
             );
+        if (g.reshape) {
+          const p = g.reshape.previous;
+          lines.splice(
+            1,
+            0,
+            `reshape (${g.reshape.kinds.join(' + ')}) interrupted: ${g.reshape.text}; from RAID${p.level} ${p.layout}, chunk ${formatSize(p.chunk)}, ${p.raidDisks} members`,
+          );
+        }
+        for (const m of r.members) {
+          if (m.newDataOffset !== null && m.newDataOffset !== m.dataOffset)
+            lines.push(`  '${m.path}': new geometry's data at ${m.newDataOffset}`);
+          const extras = [
+            m.bitmapOffset !== null
+              ? `internal write-intent bitmap at sector ${m.bitmapOffset} from the superblock`
+              : '',
+            m.ppl ? `partial parity log (${m.ppl.size} sectors at ${m.ppl.offset} from the superblock)` : '',
+          ].filter(Boolean);
+          if (extras.length) lines.push(`  '${m.path}': ${extras.join('; ')} (data not moved)`);
+          if (m.recoveryOffset !== null)
+            lines.push(`  '${m.path}': recovering, valid below byte ${m.recoveryOffset} of its data area`);
+        }
         if (g.dirty) lines.push('array state: not clean (an unclean shutdown; parity may lag the data)');
         if (r.missingSlots.length) lines.push(`missing slots: ${listOf(r.missingSlots)}`);
         if (r.stale.length)

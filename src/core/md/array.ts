@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { FieldError } from '../field-error.js';
 import type { MemberSpec } from '../io/member.js';
 import { closeAll, type InputMember, openMembers } from '../io/members.js';
+import { refuseBadBlocks } from './bblog.js';
 import { type Candidate, chooseSuperblocks, metadataFilter, type OtherSuperblock } from './choose.js';
 import { assembleFirmware } from './firmware.js';
 import {
@@ -18,6 +19,7 @@ import {
   validateGeometry,
 } from './layout.js';
 import { checkDataOffsets } from './probe.js';
+import { arrayRegions, type MdReshape, reshapeArrayBytes, reshapeOf, stripeSpan } from './reshape.js';
 import { fileReader, findSuperblocks, type MdSuperblock } from './superblock.js';
 import { boundedList, checkSuperblock, disagreement, MAX_RAID_DISKS } from './validate.js';
 
@@ -80,6 +82,11 @@ export interface MdArray {
    * may be wrong there. md refuses to start such an array degraded unless forced.
    */
   dirty: boolean;
+  /**
+   * An interrupted reshape (1.x RESHAPE_ACTIVE): `geometry` is then the new one and `arrayBytes` what
+   * md shows mid-reshape; the jobs read each part in its own geometry (reshape.ts arrayRegions).
+   */
+  reshape?: MdReshape | null;
 }
 
 export interface AssembleOptions {
@@ -166,6 +173,7 @@ export async function assembleArray(specs: MemberSpec[], opts: AssembleOptions):
     chooseSuperblocks(real, found, wanted, opts.metadata);
     const array = fromSuperblocks(members, opts);
     await checkDataOffsets(array);
+    await refuseBadBlocks(array);
     return array;
   } catch (err) {
     await closeAll(opened);
@@ -196,13 +204,12 @@ function fromSuperblocks(members: ArrayMember[], opts: AssembleOptions): MdArray
     }
     m.excluded = `stale (events ${m.sb!.events} < ${maxEvents}; its ${d[0]} differs: ${d[2]})`;
   }
-  const geometry: MdGeometry = {
-    level: ref.level as 5 | 6,
-    layout: ref.layout,
-    chunk: ref.chunk,
-    raidDisks: ref.raidDisks,
-  };
+  const reshape = ref.reshape ? reshapeOf(ref) : null;
+  const geometry: MdGeometry = reshape
+    ? reshape.next
+    : { level: ref.level as 5 | 6, layout: ref.layout, chunk: ref.chunk, raidDisks: ref.raidDisks };
   validateGeometry(geometry);
+  if (reshape) validateGeometry(reshape.previous);
   checkContradictions(opts.explicit, geometry, real);
   for (const m of real) {
     const sb = m.sb!;
@@ -210,7 +217,7 @@ function fromSuperblocks(members: ArrayMember[], opts: AssembleOptions): MdArray
     m.slot = sb.slot;
     if (m.excluded) continue;
     if (sb.memberState === 'recovering') {
-      m.excluded = `recovering (its data is valid below byte ${sb.recoveryOffset} of its data area only)`;
+      m.excluded = `recovering (its data is valid below byte ${sb.recoveryOffset} of its data area only: used there, missing beyond)`;
     } else if (sb.memberState === 'replacement') {
       m.excluded = 'replacement (a copy of its slot still being built)';
     } else if (sb.memberState !== 'active') {
@@ -227,7 +234,7 @@ function fromSuperblocks(members: ArrayMember[], opts: AssembleOptions): MdArray
     if (twin) throw new UsageError(`md: ${names([twin, m])} both claim slot ${m.slot}`);
     bySlot[m.slot] = m;
   }
-  return finish(geometry, members, bySlot, stale, ref.dataSize, {
+  const array = finish(geometry, members, bySlot, stale, ref.dataSize, {
     metadata: ref.metadata,
     uuid: ref.arrayUuid,
     name: ref.name,
@@ -236,6 +243,24 @@ function fromSuperblocks(members: ArrayMember[], opts: AssembleOptions): MdArray
     rebuildDataOffset: ref.dataOffset,
     dirty: ref.arrayState === 'active',
   });
+  return reshape ? withReshape(array, reshape) : array;
+}
+
+/** A mid-reshape array: md's size for that state, and every member holding both of its parts. */
+function withReshape(a: MdArray, reshape: MdReshape): MdArray {
+  const array: MdArray = { ...a, reshape, arrayBytes: reshapeArrayBytes(reshape, a.memberDataSize) };
+  for (const region of arrayRegions(array)) {
+    const g = region.array.geometry;
+    const { s1 } = stripeSpan(g, region.from, region.to);
+    for (const m of region.array.bySlot) {
+      if (m && m.input.available < m.dataOffset + s1 * g.chunk) {
+        throw new UsageError(
+          `md: member '${m.label}' holds ${m.input.available} bytes; the ${region.part} geometry of the reshape needs ${m.dataOffset + s1 * g.chunk}`,
+        );
+      }
+    }
+  }
+  return array;
 }
 
 /** Explicit options that contradict the superblocks are refused, naming the members. */
@@ -363,12 +388,15 @@ function finish(
   };
 }
 
-/** Refuses an array with more members missing than its level can rebuild (exit 2). */
-export function requireRecoverable(a: MdArray, command: string): void {
+/**
+ * Refuses an array with more members missing than its level can rebuild (exit 2). `where` names the
+ * part of the array concerned (a region: recovering members count as missing in part of it only).
+ */
+export function requireRecoverable(a: MdArray, command: string, where = ''): void {
   const tolerated = a.geometry.level === 6 ? 2 : 1;
   if (a.missingSlots.length > tolerated) {
     const slots = boundedList(a.missingSlots);
-    const head = `md ${command}: slots ${slots} are missing; RAID${a.geometry.level} tolerates ${tolerated}`;
+    const head = `md ${command}: slots ${slots} are missing${where}; RAID${a.geometry.level} tolerates ${tolerated}`;
     if (a.stale.length === 0) throw new UsageError(head);
     throw new FieldError(
       'includeStale',

@@ -8,7 +8,8 @@ import { appendRange } from '../jobs/ranges.js';
 import { type JobOptions, runJob } from '../jobs/run.js';
 import type { MdArray } from './array.js';
 import { dataChunksPerStripe } from './layout.js';
-import { type ArrayRange, presentReads, slotLabel, stepBytes, stripesOf } from './range.js';
+import { type ArrayRange, presentReads, slotLabel, stepBytes } from './range.js';
+import { inRange, stripeSpan } from './reshape.js';
 import { submitStripeCheck } from './stripe-ops.js';
 
 export interface MdMismatch {
@@ -31,6 +32,8 @@ export interface MdCheckResult {
   /** array data bytes in the stripes checked */
   dataBytes: number;
   seconds: number;
+  /** array ranges left unchecked: no redundancy there (missing members, recovering ones beyond their offset) */
+  unchecked: { from: number; length: number; missingSlots: number[] }[];
 }
 
 export interface MdCheckOptions {
@@ -48,18 +51,55 @@ const alike = (a: MdMismatch, b: MdMismatch): boolean =>
   a.suspect.role === b.suspect.role &&
   a.suspect.slot === b.suspect.slot;
 
-/** Verifies the stripes holding `o.range`; the array must have redundancy left to check. */
+/**
+ * Verifies the stripes holding `o.range`; the array must have redundancy left to check. Mid-reshape,
+ * each part is checked in its own geometry (stripe numbers are that geometry's).
+ */
 export async function checkArray(a: MdArray, o: MdCheckOptions, opts: JobOptions): Promise<MdCheckResult> {
+  // Parts without redundancy (a recovering member's slot beyond its recovery offset on top of the
+  // missing ones) are left unchecked and reported; when no part has any, the check is refused.
+  const regions = inRange(a, o.range, () => undefined);
+  const checkable = regions.filter((r) => !noRedundancy(r.array));
+  if (checkable.length === 0) requireCheckable(regions[0]!.array);
+  const parts: MdCheckResult[] = [];
+  for (const r of checkable) parts.push(await checkRegion(r.array, { from: r.from, to: r.to }, o, opts));
+  const first = parts[0]!;
+  return {
+    stripes: parts.reduce((n, p) => n + p.stripes, 0),
+    firstStripe: first.firstStripe,
+    checked: { p: parts.some((p) => p.checked.p), q: parts.some((p) => p.checked.q) },
+    mismatches: parts.flatMap((p) => p.mismatches),
+    dataBytes: parts.reduce((n, p) => n + p.dataBytes, 0),
+    seconds: parts.reduce((n, p) => n + p.seconds, 0),
+    unchecked: regions
+      .filter((r) => noRedundancy(r.array))
+      .map((r) => ({ from: r.from, length: r.to - r.from, missingSlots: r.array.missingSlots })),
+  };
+}
+
+const noRedundancy = (a: MdArray): boolean => a.missingSlots.length >= (a.geometry.level === 6 ? 2 : 1);
+
+function requireCheckable(a: MdArray): void {
   const g = a.geometry;
-  const C = g.chunk;
-  const m = dataChunksPerStripe(g);
   const tolerated = g.level === 6 ? 2 : 1;
   if (a.missingSlots.length >= tolerated) {
     throw new UsageError(
       `md check: slots ${a.missingSlots.join(', ')} missing; RAID${g.level} has no redundancy left to check`,
     );
   }
-  const { s0, s1 } = stripesOf(a, o.range);
+}
+
+/** Checks the stripes of one geometry holding array bytes [span.from, span.to). */
+async function checkRegion(
+  a: MdArray,
+  span: { from: number; to: number },
+  o: MdCheckOptions,
+  opts: JobOptions,
+): Promise<MdCheckResult> {
+  const g = a.geometry;
+  const C = g.chunk;
+  const m = dataChunksPerStripe(g);
+  const { s0, s1 } = stripeSpan(g, span.from, span.to);
   const step = stepBytes(a, o.step);
   const gran = Math.min(o.granularity, C);
   const perChunk = Math.ceil(C / gran);
@@ -131,5 +171,13 @@ export async function checkArray(a: MdArray, o: MdCheckOptions, opts: JobOptions
       });
     },
   });
-  return { stripes: s1 - s0, firstStripe: s0, checked, mismatches, dataBytes: (s1 - s0) * C * m, seconds };
+  return {
+    stripes: s1 - s0,
+    firstStripe: s0,
+    checked,
+    mismatches,
+    dataBytes: (s1 - s0) * C * m,
+    seconds,
+    unchecked: [],
+  };
 }

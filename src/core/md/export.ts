@@ -6,8 +6,9 @@ import { gatherWrites } from '../io/sink.js';
 import { type JobOptions, runJob } from '../jobs/run.js';
 import { type MdArray, requireRecoverable } from './array.js';
 import { dataChunksPerStripe, stripeMap } from './layout.js';
-import { type ArrayRange, arrayInputs, presentReads, stepBytes, stripesOf } from './range.js';
+import { type ArrayRange, arrayInputs, presentReads, stepBytes } from './range.js';
 import { rebuildMissingData } from './reconstruct.js';
+import { inRange, stripeSpan } from './reshape.js';
 
 export interface MdExportResult {
   /** array bytes written */
@@ -27,20 +28,52 @@ export async function exportArray(
   step: number | null,
   opts: JobOptions,
 ): Promise<MdExportResult> {
-  requireRecoverable(a, 'export');
+  // A part beyond repair is refused by name; the parts that are not can be exported with --from/--length.
+  const regions = inRange(a, range, (v, where) => requireRecoverable(v, 'export', where));
   const sink =
     typeof output === 'string'
       ? (await openOutputs([output], arrayInputs(a), { force: opts.force, length: range.length }))[0]!
       : output;
+  const out = gatherWrites(sink, Math.min(8 << 20, Math.max(1, range.length)));
+  let seconds = 0;
+  for (const [i, r] of regions.entries()) {
+    const last = i === regions.length - 1;
+    // The output is committed once, by the last region's job; an earlier failure aborts it here.
+    try {
+      seconds += await exportRegion(
+        r.array,
+        { from: r.from, to: r.to },
+        range.from,
+        out,
+        step,
+        opts,
+        last ? [sink] : [],
+      );
+    } catch (err) {
+      if (!last) await sink.abort();
+      throw err;
+    }
+  }
+  return { bytes: range.length, from: range.from, seconds };
+}
+
+/** Exports array bytes [span.from, span.to) of one geometry; output offsets count from `base`. */
+async function exportRegion(
+  a: MdArray,
+  span: { from: number; to: number },
+  base: number,
+  out: ReturnType<typeof gatherWrites>,
+  step: number | null,
+  opts: JobOptions,
+  outputs: OutputSink[],
+): Promise<number> {
   const g = a.geometry;
   const C = g.chunk;
   const m = dataChunksPerStripe(g);
-  const end = range.from + range.length;
-  const { s0, s1 } = stripesOf(a, range);
+  const { s0, s1 } = stripeSpan(g, span.from, span.to);
   const perStep = stepBytes(a, step);
-  const out = gatherWrites(sink, Math.min(8 << 20, Math.max(1, range.length)));
   const missing = a.missingSlots;
-  const seconds = await runJob('md export', opts, [], [sink], (s1 - s0) * C, {
+  return runJob('md export', opts, [], outputs, (s1 - s0) * C, {
     chunk: perStep,
     slots: g.raidDisks,
     reads: presentReads(a, s0),
@@ -49,19 +82,18 @@ export async function exportArray(
       const count = len / C;
       const first = s0 + pos / C;
       await rebuildMissingData(g, missing, bufs as Buffer[], first, count, C, 'md export');
-      // Data chunks in array order, each clipped to [from, end), gathered into large writes.
+      // Data chunks in array order, each clipped to the span, gathered into large writes.
       for (let i = 0; i < count; i++) {
         const map = stripeMap(g, first + i);
         for (let k = 0; k < m; k++) {
           const at = ((first + i) * m + k) * C;
-          const lo = Math.max(range.from, at);
-          const hi = Math.min(end, at + C);
+          const lo = Math.max(span.from, at);
+          const hi = Math.min(span.to, at + C);
           if (hi > lo)
-            await out.write(bufs[map.dataSlots[k]!]!.subarray(i * C + lo - at), hi - lo, lo - range.from);
+            await out.write(bufs[map.dataSlots[k]!]!.subarray(i * C + lo - at), hi - lo, lo - base);
         }
       }
       await out.flush();
     },
   });
-  return { bytes: range.length, from: range.from, seconds };
 }

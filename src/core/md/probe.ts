@@ -6,6 +6,7 @@
 import { IoError, UsageError } from '../errors.js';
 import type { ArrayMember, MdArray } from './array.js';
 import { stripeMap } from './layout.js';
+import { arrayRegions, stripeSpan } from './reshape.js';
 import { boundedList } from './validate.js';
 
 const PROBE_STRIPES = 16;
@@ -31,15 +32,23 @@ async function readAt(m: ArrayMember, buf: Buffer, pos: number): Promise<void> {
  * with no stripe left to check, the offsets are taken as md would take them.
  */
 export async function checkDataOffsets(a: MdArray): Promise<void> {
+  // Mid-reshape each part is probed in its own geometry at its own offsets.
+  for (const r of arrayRegions(a)) {
+    const { s0, s1 } = stripeSpan(r.array.geometry, r.from, r.to);
+    await probeStripes(r.array, s0, s1);
+  }
+}
+
+async function probeStripes(a: MdArray, s0: number, s1: number): Promise<void> {
   const used = a.bySlot.filter((m): m is ArrayMember => m !== null);
-  if (new Set(used.map((m) => m.dataOffset)).size <= 1) return;
+  if (new Set(used.map((m) => m.dataOffset)).size <= 1 || s1 <= s0) return;
   const g = a.geometry;
   const len = Math.min(g.chunk, PROBE_BYTES);
-  const count = Math.min(PROBE_STRIPES, a.stripes);
+  const count = Math.min(PROBE_STRIPES, s1 - s0);
   const acc = Buffer.alloc(len);
   const buf = Buffer.alloc(len);
   for (let i = 0; i < count; i++) {
-    const s = count === 1 ? 0 : Math.round((i * (a.stripes - 1)) / (count - 1));
+    const s = s0 + (count === 1 ? 0 : Math.round((i * (s1 - s0 - 1)) / (count - 1)));
     const q = stripeMap(g, s).qSlot;
     const slots = a.bySlot.map((_, slot) => slot).filter((slot) => slot !== q);
     if (slots.some((slot) => !a.bySlot[slot])) continue;

@@ -9,6 +9,7 @@ import { awaitChain } from '../jobs/chain.js';
 import { type JobOptions, runJob } from '../jobs/run.js';
 import { type MdArray, requireRecoverable } from './array.js';
 import { arrayInputs, presentReads, stepBytes } from './range.js';
+import { arrayRegions, stripeSpan } from './reshape.js';
 import { submitStripeRebuild } from './stripe-ops.js';
 import { type RebuiltSuperblock, rebuildSuperblock } from './superblock.js';
 
@@ -67,15 +68,25 @@ export async function rebuildMembers(
   step: number | null,
   opts: JobOptions,
 ): Promise<MdRebuildResult> {
-  requireRecoverable(a, 'rebuild');
+  const slots = targets.map((t) => t.slot);
+  // Each part of the array (two mid-reshape) is rebuilt in its geometry, at its data offset.
+  const areas = arrayRegions(a, slots).map((r) => {
+    requireRecoverable(
+      r.array,
+      'rebuild',
+      r.to > r.from && (r.from > 0 || r.to < a.arrayBytes) ? ` in array bytes ${r.from}..${r.to}` : '',
+    );
+    const g = r.array.geometry;
+    const span = stripeSpan(g, r.from, r.to);
+    const start = r.array.rebuildDataOffset + span.s0 * g.chunk;
+    return { view: r.array, ...span, start, end: r.array.rebuildDataOffset + span.s1 * g.chunk };
+  });
   checkTargets(a, targets);
-  const g = a.geometry;
-  const C = g.chunk;
-  // The image copies the peer's superblock, so it takes the peer's data offset too.
+  // The image copies the peer's superblock, so it takes the peer's data offsets too.
   const peerMember = a.peerMember;
   const dataOffset = a.rebuildDataOffset;
-  const dataBytes = a.stripes * C;
-  const dataEnd = dataOffset + dataBytes;
+  const dataBytes = areas.reduce((n, x) => n + x.end - x.start, 0);
+  const dataEnd = Math.max(...areas.map((x) => x.end));
   const imageBytes = Math.max(peerMember ? peerMember.input.available : dataEnd, dataEnd);
   const supers: (RebuiltSuperblock | null)[] = targets.map((t) =>
     a.peer && !dataOnly ? rebuildSuperblock(a.peer, t.slot) : null,
@@ -85,48 +96,66 @@ export async function rebuildMembers(
     arrayInputs(a),
     { force: opts.force, length: imageBytes },
   );
-  let streaming = false;
   try {
-    // Metadata first: the image's size (holes outside the data area), bad-block logs, superblocks.
+    // Metadata first: the image's size (holes outside the data areas), bad-block logs, superblocks.
+    const sorted = [...areas].sort((x, y) => x.start - y.start);
     for (const [i, out] of outs.entries()) {
-      await zeroRange(out, 0, dataOffset);
-      await zeroRange(out, dataEnd, imageBytes);
+      let at = 0;
+      for (const x of sorted) {
+        await zeroRange(out, at, x.start);
+        at = Math.max(at, x.end);
+      }
+      await zeroRange(out, at, imageBytes);
       const sb = supers[i];
       if (!sb) continue;
       for (const f of sb.fills) await out.write(Buffer.alloc(f.length, f.value), f.length, f.offset);
       await out.write(sb.bytes, sb.bytes.length, sb.offset);
     }
-    const atData = (out: OutputSink): OutputSink => ({
-      ...out,
-      write: (buf, len, pos) => out.write(buf, len, dataOffset + pos),
-    });
-    streaming = true; // runJob commits or aborts the outputs from here on
-    const seconds = await runJob('md rebuild', opts, [], outs, dataBytes, {
-      chunk: stepBytes(a, step),
-      slots: g.raidDisks,
-      reads: presentReads(a, 0),
-      writes: targets.map((t, i) => ({ slot: t.slot, out: atData(outs[i]!) })),
-      async compute(bufs, len, pos) {
-        const txs = [];
-        for (let i = 0; i < len / C; i++) {
-          const chunks = bufs.map((b) => b!.subarray(i * C, (i + 1) * C));
-          txs.push(submitStripeRebuild(g, pos / C + i, chunks, a.missingSlots, C, true).tx);
-        }
-        await awaitChain(txs, 'md rebuild');
-      },
-    });
+    let seconds = 0;
+    for (const x of areas) {
+      const g = x.view.geometry;
+      const C = g.chunk;
+      const writes = targets.flatMap((t, i) =>
+        t.slot < g.raidDisks ? [{ slot: t.slot, out: at(outs[i]!, x.start) }] : [],
+      );
+      if (writes.length === 0) continue;
+      seconds += await runJob('md rebuild', opts, [], [], (x.s1 - x.s0) * C, {
+        chunk: stepBytes(x.view, step),
+        slots: g.raidDisks,
+        reads: presentReads(x.view, x.s0),
+        writes,
+        async compute(bufs, len, pos) {
+          const txs = [];
+          for (let i = 0; i < len / C; i++) {
+            const chunks = bufs.map((b) => b!.subarray(i * C, (i + 1) * C));
+            txs.push(submitStripeRebuild(g, x.s0 + pos / C + i, chunks, x.view.missingSlots, C, true).tx);
+          }
+          await awaitChain(txs, 'md rebuild');
+        },
+      });
+    }
+    // Flush every output before publishing any: a failed fsync of one commits none of them.
+    for (const out of outs) await out.flush?.();
+    for (const out of outs) await out.commit();
     return {
-      slots: targets.map((t) => t.slot),
+      slots,
       withSuperblock: supers.map((s) => s !== null),
       bytes: dataBytes,
       imageBytes,
       dataOffset,
       seconds,
     };
-  } finally {
-    if (!streaming) await Promise.all(outs.map((o) => o.abort()));
+  } catch (err) {
+    await Promise.all(outs.map((o) => o.abort()));
+    throw err;
   }
 }
+
+/** `out` seen from byte `base` on. */
+const at = (out: OutputSink, base: number): OutputSink => ({
+  ...out,
+  write: (buf, len, pos) => out.write(buf, len, base + pos),
+});
 
 const ZEROS = Buffer.alloc(1 << 20);
 

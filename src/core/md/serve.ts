@@ -4,8 +4,9 @@
 import { FLAG_CAN_MULTI_CONN, FLAG_HAS_FLAGS, FLAG_READ_ONLY } from '../nbd/protocol.js';
 import { type ListenTarget, type ServeResult, serveNbd } from '../nbd/server.js';
 import { type MdArray, requireRecoverable } from './array.js';
-import { createArrayReader } from './array-reader.js';
+import { type ArrayReader, createArrayReader, type LostRange } from './array-reader.js';
 import { layoutName } from './layout.js';
+import { arrayRegions } from './reshape.js';
 
 export interface MdServeOptions {
   target: ListenTarget;
@@ -27,7 +28,7 @@ export interface MdServeResult extends ServeResult {
  */
 export async function serveArray(a: MdArray, opts: MdServeOptions): Promise<MdServeResult> {
   requireRecoverable(a, 'serve');
-  const reader = createArrayReader(a, opts.cacheBytes === undefined ? {} : { cacheBytes: opts.cacheBytes });
+  const reader = regionsReader(a, opts.cacheBytes ?? 8 * 1024 * 1024);
   const g = a.geometry;
   const missing = a.missingSlots.length ? `, missing slot(s) ${a.missingSlots.join(', ')}` : '';
   const r = await serveNbd({
@@ -45,4 +46,41 @@ export async function serveArray(a: MdArray, opts: MdServeOptions): Promise<MdSe
     ...(opts.log ? { log: opts.log } : {}),
   });
   return { ...r, arrayBytes: a.arrayBytes, windowsRebuilt: reader.stats().windowsLoaded };
+}
+
+/**
+ * One reader over the array's regions (DESIGN "md states"): mid-reshape each part is read in its own
+ * geometry, and a recovering member is used only below its recovery offset. Array offsets are the
+ * same in every region; the cache is shared out between the regions.
+ */
+function regionsReader(a: MdArray, cacheBytes: number): ArrayReader {
+  const regions = arrayRegions(a);
+  const share = Math.max(1, Math.floor(cacheBytes / regions.length));
+  const parts = regions.map((r) => ({ r, reader: createArrayReader(r.array, { cacheBytes: share }) }));
+  if (parts.length === 1) return parts[0]!.reader;
+  return {
+    size: a.arrayBytes,
+    async read(buf, offset, length) {
+      if (offset < 0 || length < 0 || offset + length > a.arrayBytes)
+        throw new RangeError(
+          `read [${offset}, ${offset + length}) is outside the array (${a.arrayBytes} bytes)`,
+        );
+      const lost: LostRange[] = [];
+      for (const { r, reader } of parts) {
+        const lo = Math.max(offset, r.from);
+        const hi = Math.min(offset + length, r.to);
+        if (hi > lo) lost.push(...(await reader.read(buf.subarray(lo - offset, hi - offset), lo, hi - lo)));
+      }
+      return lost;
+    },
+    stats() {
+      const all = parts.map((p) => p.reader.stats());
+      const sum = (k: keyof (typeof all)[number]): number => all.reduce((t, x) => t + x[k], 0);
+      return {
+        windowsLoaded: sum('windowsLoaded'),
+        cacheHits: sum('cacheHits'),
+        cachedBytes: sum('cachedBytes'),
+      };
+    },
+  };
 }

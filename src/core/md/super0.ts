@@ -159,6 +159,7 @@ export function parseSuperblock0(sb: Buffer, offset: number): MdSuperblock | nul
             newLayout: w(W.new_layout),
             newChunk: w(W.new_chunk),
             backwards: sb.readInt32LE(W.delta_disks * 4) < 0,
+            newDataOffset: 0,
           }
         : null,
     thisDiskMatches: w(desc + 3) === w(THIS_DISK + 3) && w(desc + 4) === w(THIS_DISK + 4),

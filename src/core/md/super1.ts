@@ -188,6 +188,7 @@ export function parseSuperblock1(sb: Buffer, offset: number): MdSuperblock | nul
             newLayout: sb.readUInt32LE(116),
             newChunk: sb.readUInt32LE(120) * 512,
             backwards: Boolean(features & Feature1.RESHAPE_BACKWARDS),
+            newDataOffset: (u64(sb, 128) + (features & Feature1.NEW_OFFSET ? sb.readInt32LE(124) : 0)) * 512,
           }
         : null,
     thisDiskMatches: true,

@@ -35,6 +35,11 @@ export interface ReshapeInfo {
   /** bytes */
   newChunk: number;
   backwards: boolean;
+  /**
+   * bytes from the member's start to its data area in the new geometry (1.x NEW_OFFSET: data_offset
+   * + the signed new_offset; otherwise the data offset: the reshape works in place)
+   */
+  newDataOffset: number;
 }
 
 export interface MdSuperblock {

@@ -5,7 +5,8 @@
 // The first problem found is reported; nothing is read from the member for it.
 
 import { UsageError } from '../errors.js';
-import { chunkProblem, MAX_STRIPE_BYTES } from './layout.js';
+import { chunkProblem, layoutName, MAX_STRIPE_BYTES } from './layout.js';
+import { type ReshapeKind, reshapeOf } from './reshape.js';
 import { State0 } from './super0.js';
 import { FEATURE1_ALL, Feature1, ROLE_JOURNAL, SB1_MAX_DEV } from './super1.js';
 import type { MdSuperblock } from './superblock-common.js';
@@ -240,22 +241,89 @@ function check1(sb: MdSuperblock, memberBytes: number): SuperblockProblem | null
   }
   const size = checkSize(sb, 'size', sizeText, memberBytes);
   if (size) return size;
+  if (sb.reshape) {
+    const at = sb.reshape.newDataOffset;
+    const text = `${sectors(at - sb.dataOffset)} (data at sector ${at / 512})`;
+    if (at < 0 || at >= memberBytes) return problem('new_offset', text, 'points outside the member');
+    if (sb.minorVersion > 0 && at < sbEnd)
+      return problem('new_offset', text, `inside the superblock (which ends at sector ${sbEnd / 512})`);
+    if (sb.minorVersion === 0 && at + sb.dataSize > sb.superOffset)
+      return problem(
+        'new_offset',
+        text,
+        `the new data area runs into the superblock at sector ${sb.superOffset / 512}`,
+      );
+  }
   return checkAreas(sb, memberBytes);
 }
+
+/**
+ * The reshapes raidtx reads: those its tests prove right on arrays the kernel reshaped (see
+ * test/core/md/reshape.test.ts). Any other kind or direction stays refused, named.
+ */
+const READ_RESHAPES: { kinds: readonly ReshapeKind[]; backwards: boolean }[] = [
+  { kinds: ['grow'], backwards: false },
+  { kinds: ['layout'], backwards: false },
+  { kinds: ['chunk'], backwards: false },
+];
+
+/** A reshape raidtx can read: a kind it knows, new geometry md accepts, the new data area in place. */
+function reshapeProblem(sb: MdSuperblock): SuperblockProblem | null {
+  const r = sb.reshape!;
+  const what = `a reshape is in progress (${describeReshape(sb)})`;
+  const refuse = (why: string): SuperblockProblem =>
+    problem(
+      'feature_map',
+      `${hex(sb.featureMap)} (${featureNames(sb.featureMap & RESHAPE_BITS)})`,
+      `${what}; ${why}`,
+    );
+  if (!(sb.featureMap & Feature1.NEW_OFFSET))
+    return refuse(
+      "it reshapes in place (no NEW_OFFSET: its critical section may sit in mdadm's backup file only); raidtx does not read that",
+    );
+  const shape = reshapeOf(sb);
+  if (shape.next.level !== 5 && shape.next.level !== 6)
+    return problem('new_level', r.newLevel, 'raidtx reads RAID5 and RAID6 arrays only');
+  if (layoutName(shape.next.level, shape.next.layout) === null)
+    return problem('new_layout', r.newLayout, `not a RAID${shape.next.level} layout md knows`);
+  const chunk = chunkProblem(r.newChunk);
+  if (chunk) return problem('new_chunk', `${r.newChunk / 512} sectors`, chunk);
+  const min = shape.previous.level === 6 ? 4 : 3;
+  if (shape.previous.raidDisks < min || shape.previous.raidDisks > MAX_RAID_DISKS)
+    return problem(
+      'delta_disks',
+      r.deltaDisks,
+      `leaves ${shape.previous.raidDisks} members before the reshape; RAID${shape.previous.level} needs ${min}..${MAX_RAID_DISKS}`,
+    );
+  if (sb.slot !== null && sb.slot >= Math.max(shape.previous.raidDisks, shape.next.raidDisks))
+    return problem(`dev_roles[${sb.devNumber}]`, sb.slot, 'beyond both member counts of the reshape');
+  const kinds = shape.kinds.length > 0 ? shape.kinds : ['none'];
+  const known = READ_RESHAPES.some(
+    (k) =>
+      k.backwards === shape.backwards &&
+      k.kinds.length === kinds.length &&
+      kinds.every((x) => k.kinds.includes(x as ReshapeKind)),
+  );
+  if (!known)
+    return refuse(
+      `raidtx does not read a ${kinds.join(' + ')} reshape running ${shape.backwards ? 'backwards' : 'forwards'} yet`,
+    );
+  return null;
+}
+
+const RESHAPE_BITS = Feature1.RESHAPE_ACTIVE | Feature1.RESHAPE_BACKWARDS | Feature1.NEW_OFFSET;
 
 /** Features raidtx refuses (DESIGN "md states"); the harmless ones pass. */
 function checkFeatures(sb: MdSuperblock): SuperblockProblem | null {
   const f = sb.featureMap;
   const say = (bit: number, rule: string): SuperblockProblem =>
     problem('feature_map', `${hex(f)} (${featureNames(bit)})`, rule);
-  if (f & Feature1.RESHAPE_ACTIVE)
-    return say(
-      Feature1.RESHAPE_ACTIVE,
-      `a reshape is in progress (${describeReshape(sb)}); raidtx does not read an array mid-reshape`,
-    );
-  if (f & Feature1.RESHAPE_BACKWARDS)
+  if (f & Feature1.RESHAPE_ACTIVE) {
+    const p = reshapeProblem(sb);
+    if (p) return p;
+  } else if (f & Feature1.RESHAPE_BACKWARDS)
     return say(Feature1.RESHAPE_BACKWARDS, 'a reshape direction without a reshape: not handled');
-  if (f & Feature1.NEW_OFFSET)
+  else if (f & Feature1.NEW_OFFSET)
     return say(Feature1.NEW_OFFSET, 'a reshape data offset without a reshape: not handled');
   if (f & Feature1.JOURNAL)
     return say(
@@ -316,6 +384,7 @@ export function disagreement(ref: MdSuperblock, sb: MdSuperblock): [string, stri
     ['raid_disks', (s) => s.raidDisks],
     ['size', (s) => s.dataSize],
     ['ctime', (s) => s.creationTime],
+    ['reshape', (s) => (s.reshape ? reshapeText(s) : 'none')],
   ];
   const unit = (name: string, v: string | number): string =>
     name === 'size' || name.startsWith('chunk') ? `${v} bytes` : String(v);
@@ -324,6 +393,11 @@ export function disagreement(ref: MdSuperblock, sb: MdSuperblock): [string, stri
   }
   return null;
 }
+
+const reshapeText = (s: MdSuperblock): string => {
+  const r = s.reshape!;
+  return `position ${r.position}, delta_disks ${r.deltaDisks}, new_level ${r.newLevel}, new_layout ${r.newLayout}, new_chunk ${r.newChunk}${r.backwards ? ', backwards' : ''}`;
+};
 
 /** `'a', 'b', ... (N in all)`: a member list bounded for one line. */
 export function boundedList(items: readonly (string | number)[], max = 5): string {

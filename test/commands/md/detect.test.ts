@@ -120,4 +120,13 @@ describe('raidtx md detect (spawned)', function () {
       expect(r.stderr).to.include(opt);
     }
   });
+
+  it('refuses members whose superblocks say the array is mid-reshape (two geometries), exit 2', async () => {
+    const fx = fixtureNamed('rs1-');
+    if (!fx) return;
+    const r = await md(['md', 'detect', ...fx.manifest.members.map((m) => join(fx.dir, m.file))]);
+    expect(r.code, r.stderr).to.equal(2);
+    expect(r.stderr).to.match(/caught mid-reshape/);
+    expect(r.stdout).to.not.match(/md export/);
+  });
 });

@@ -230,6 +230,12 @@ export const CASES: HostileCase[] = [
   },
   {
     fx: R6_12,
+    what: 'MULTIPLE_PPLS before the data (harmless)',
+    edits: { feature_map: F.MULTIPLE_PPLS, 'ppl.offset': 24, 'ppl.size': 2000 },
+    cmds: ['export'],
+  },
+  {
+    fx: R6_12,
     what: 'bitmap inside the data area',
     edits: { feature_map: F.BITMAP_OFFSET, bitmap_offset: 2040 },
     refuse: /bitmap_offset 2040/,
@@ -374,9 +380,15 @@ export const CASES: HostileCase[] = [
   },
   {
     fx: R6_12,
-    what: 'RECOVERY_OFFSET: half-recovered, left out',
+    what: 'RECOVERY_OFFSET: half-recovered, used below its offset',
     edits: { feature_map: F.RECOVERY_OFFSET, recovery_offset: 1000n },
-    cmds: ['export', 'rebuild', 'examine'],
+    cmds: ['export', 'rebuild', 'examine', 'check'],
+  },
+  {
+    fx: R6_12,
+    what: 'RECOVERY_OFFSET with RECOVERY_BITMAP: used below its offset',
+    edits: { feature_map: F.RECOVERY_OFFSET | F.RECOVERY_BITMAP, recovery_offset: 1000n },
+    cmds: ['export', 'check'],
   },
   {
     fx: R6_12,
@@ -595,6 +607,28 @@ export const CASES: HostileCase[] = [
     cmds: ['export'],
   },
   { fx: R6_90, what: 'state: bitmap present (harmless)', edits: { state: 0x101 }, cmds: ['export'] },
+  { fx: R6_90, what: 'state: errors (harmless)', edits: { state: 0x3 }, cmds: ['check'] },
+  {
+    fx: R6_90,
+    what: 'state: bad-block errors',
+    edits: { state: 0x5 },
+    refuse: /state 0x5.*BBM_ERRORS/,
+    cmds: ['examine'],
+  },
+  {
+    fx: R6_90,
+    what: 'state: container reshape',
+    edits: { state: 0x9 },
+    refuse: /state 0x9.*BLOCK_CONTAINER_RESHAPE/,
+    cmds: ['export'],
+  },
+  {
+    fx: R6_90,
+    what: 'state: volume blocked',
+    edits: { state: 0x11 },
+    refuse: /state 0x11.*BLOCK_VOLUME/,
+    cmds: ['check'],
+  },
   {
     fx: R6_90,
     what: 'this_disk.number 30',

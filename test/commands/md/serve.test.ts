@@ -100,6 +100,26 @@ describe('raidtx md serve (spawned) with real NBD clients', function () {
     });
   });
 
+  // Arrays caught mid-reshape or mid-recovery: each part read in its own geometry, a recovering member
+  // only below its offset.
+  for (const name of ['rs1-', 'rs3-', 'rs6-', 'rc2-']) {
+    it(`${name}*: served mid-reshape or mid-recovery, nbdcopy equals truth.img`, async function () {
+      needTools(this, 'nbdcopy');
+      const fx = fixtureNamed(name);
+      if (!fx) return;
+      const s = await serve([...membersOf(fx), '--socket', sock()]);
+      const out = join(tmp, `${fx.name}.img`);
+      try {
+        await run('nbdcopy', [s.uri, out]);
+      } finally {
+        const r = await s.stop();
+        expect(r.code, r.stderr).to.equal(0);
+      }
+      expect(sha(readFileSync(out))).to.equal(sha(readFileSync(join(fx.dir, 'truth.img'))));
+      rmSync(out);
+    });
+  }
+
   const ext4 = loadFixtures().fixtures.filter((f) => (f.manifest as { fs?: string }).fs === 'ext4');
   for (const fx of ext4) {
     it(`${fx.name}: served degraded, attached with nbdfuse: e2fsck -fn is clean, and mounted ro,loop (or read by debugfs) every file's md5 matches`, async function () {

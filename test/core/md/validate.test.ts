@@ -38,8 +38,10 @@ describe('md superblock validation', () => {
     lackingTest('kernel-made md fixtures', skip);
     return;
   }
-  it('accepts every superblock the kernel wrote', () => {
+  it('accepts every superblock the kernel wrote (but a write-journal array, refused on purpose)', () => {
     for (const fx of fixtures) {
+      const extras = (fx.manifest as { requested?: { extras?: string } }).requested?.extras ?? '';
+      if (extras.split(',').includes('journal')) continue;
       for (const m of fx.manifest.members) {
         const sb = parsed(join(fx.dir, m.file), fx.manifest.metadata as SbKind, m.image_bytes);
         expect(checkSuperblock(sb, m.image_bytes), `${fx.name} ${m.file}`).to.equal(null);

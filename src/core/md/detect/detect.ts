@@ -3,6 +3,7 @@
 // Offsets from where parity starts holding; level from how many relations hold; RAID6 order and
 // layout from the Q coefficients; RAID5 from the content (raid5.ts). Reads are bounded by `sample`.
 
+import { UsageError } from '../../errors.js';
 import { FieldError } from '../../field-error.js';
 import type { MemberSpec } from '../../io/member.js';
 import { closeAll, type InputMember, openMembers } from '../../io/members.js';
@@ -261,6 +262,12 @@ async function fromSuperblocks(ctx: Ctx, present: number[]): Promise<Found | nul
     const m = ctx.members[i]!;
     const sb = await readSuperblock(fileReader(m.handle!, m.available, m.start)).catch(() => null);
     if (!sb?.checksumOk || sb.slot === null || (sb.level !== 5 && sb.level !== 6)) return null;
+    // Two geometries at once: detection would find one of them and print a command that misreads
+    // the rest. md export reads such an array from its superblocks.
+    if (sb.reshape && !ctx.input.ignoreSuperblocks)
+      throw new UsageError(
+        `md detect: '${m.label}' belongs to an array caught mid-reshape (its superblocks say so); read it with md examine and md export, which follow both geometries`,
+      );
     if (sbs.length > 0 && sb.arrayUuid !== sbs[0]!.arrayUuid) return null;
     sbs.push(sb);
   }
