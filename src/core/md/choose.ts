@@ -6,8 +6,9 @@
 import { UsageError } from '../errors.js';
 import { FieldError } from '../field-error.js';
 import type { ArrayMember } from './array.js';
+import { boundedList } from './describe.js';
 import type { MdSuperblock, MetadataVersion } from './superblock.js';
-import { boundedList, SuperblockError, type SuperblockProblem } from './validate.js';
+import { SuperblockError, type SuperblockProblem } from './validate.js';
 
 /** A superblock found on a member besides the one used (another array, or one that is not valid). */
 export interface OtherSuperblock {

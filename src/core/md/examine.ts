@@ -2,9 +2,9 @@
 // superblock and part in it, missing slots and stale members.
 
 import type { MdArray } from './array.js';
+import { featureNames } from './describe.js';
 import { layoutName, type MdGeometry } from './layout.js';
 import { describeMdReshape } from './reshape.js';
-import { featureNames } from './validate.js';
 
 const shape = (g: MdGeometry) => ({
   level: g.level,

@@ -9,11 +9,11 @@ import { UsageError } from '../errors.js';
 import { FieldError } from '../field-error.js';
 import type { ArrayMember, ExplicitGeometry, MdArray } from './array.js';
 import { readDdf } from './ddf.js';
+import { boundedList } from './describe.js';
 import type { FirmwareMetadata, FirmwareRead, FirmwareVolume } from './firmware-common.js';
 import { readImsm } from './imsm.js';
 import { layoutName, layoutNumber, type MdGeometry, validateGeometry } from './layout.js';
 import { fileReader } from './superblock.js';
-import { boundedList } from './validate.js';
 
 export interface FirmwareOptions {
   /** volume index or name (`--volume`); required when the container holds several */

@@ -5,9 +5,9 @@
 
 import { IoError, UsageError } from '../errors.js';
 import type { ArrayMember, MdArray } from './array.js';
+import { boundedList } from './describe.js';
 import { stripeMap } from './layout.js';
 import { arrayRegions, stripeSpan } from './reshape.js';
-import { boundedList } from './validate.js';
 
 const PROBE_STRIPES = 16;
 const PROBE_BYTES = 65536;

@@ -10,8 +10,9 @@ import { UsageError } from '../../../src/core/errors.js';
 import { FieldError } from '../../../src/core/field-error.js';
 import { parseMemberSpec } from '../../../src/core/io/member.js';
 import { type AssembleOptions, assembleArray, closeArray } from '../../../src/core/md/array.js';
+import { boundedList, disagreement, featureNames } from '../../../src/core/md/describe.js';
 import { parseSuperblock0, parseSuperblock1 } from '../../../src/core/md/superblock.js';
-import { boundedList, checkSuperblock, disagreement, featureNames } from '../../../src/core/md/validate.js';
+import { checkSuperblock } from '../../../src/core/md/validate.js';
 import { loadFixtures } from '../../helpers/md-fixtures.js';
 import {
   type Edits,
