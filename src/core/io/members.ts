@@ -3,6 +3,7 @@
 
 import { constants, type Stats } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
+import type { MemberDamage } from '../damage/damage.js';
 import { IoError, UsageError } from '../errors.js';
 import { FieldError } from '../field-error.js';
 import { blockDeviceSize } from './device.js';
@@ -31,6 +32,8 @@ export interface InputMember {
   start: number;
   /** bytes from `start` to the end of the file or device */
   available: number;
+  /** unreadable extents known so far (file coordinates), shared by every reader of the member */
+  damage?: MemberDamage;
 }
 
 export interface RangeOptions {
@@ -101,6 +104,8 @@ async function openInput(spec: MemberSpec, globalOffset: number): Promise<InputM
     identity: id,
     start,
     available: size - start,
+    // one object per opened member, so readers copied from it (md data areas) share what is found
+    damage: { extents: [] },
   };
 }
 
@@ -182,11 +187,13 @@ export async function readMember(m: InputMember, buf: Uint8Array, len: number, p
     try {
       ({ bytesRead: n } = await m.handle.read(buf, got, want - got, m.start + pos + got));
     } catch (err) {
-      throw new IoError(
+      const e = new IoError(
         `member '${m.label}': read error at offset ${pos + got}: ${describeError(err)}`,
         m.path ?? undefined,
         pos + got,
       );
+      e.cause = err; // the errno tells a failing medium from a vanished file (damage/read.ts)
+      throw e;
     }
     if (n === 0) {
       throw new IoError(

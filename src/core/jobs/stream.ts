@@ -3,6 +3,9 @@
 // writes the results. Two buffer sets alternate, so the reads of step k+1 overlap the compute and
 // writes of step k. Memory: slots x chunk x 2, whatever the member sizes.
 
+import type { ReadPolicy } from '../damage/damage.js';
+import type { Extent } from '../damage/extents.js';
+import { readMemberDamaged } from '../damage/read.js';
 import { InterruptedError } from '../errors.js';
 import { type InputMember, readMember } from '../io/members.js';
 import type { OutputSink } from '../io/output.js';
@@ -19,8 +22,17 @@ export interface StreamJob {
   /** bytes per member per step */
   chunk: number;
   signal?: AbortSignal;
-  /** runs the operation on bufs[*][0..len) for member range [pos, pos + len) */
-  compute(bufs: (Buffer | null)[], len: number, pos: number): Promise<void>;
+  /**
+   * Read around damage: with a policy, unreadable bytes (known, or met now) read as zeros and are
+   * handed to `compute` per slot instead of failing the job. Without one, a read error fails it.
+   */
+  readPolicy?: ReadPolicy;
+  /**
+   * Runs the operation on bufs[*][0..len) for member range [pos, pos + len). With a read policy,
+   * `bad[slot]` lists that slot's unreadable extents in the step (step-relative, merged; empty
+   * when none, null for slots not read).
+   */
+  compute(bufs: (Buffer | null)[], len: number, pos: number, bad: (Extent[] | null)[]): Promise<void>;
   progress?(done: number, total: number): void;
 }
 
@@ -42,28 +54,36 @@ export async function streamStripes(job: StreamJob): Promise<void> {
     Array.from({ length: job.slots }, (_, i) => (empty.has(i) ? null : Buffer.alloc(chunk)));
   const sets = [makeSet(), length > chunk ? makeSet() : null];
 
-  const readSet = (bufs: (Buffer | null)[], pos: number): Promise<void> => {
+  const makeBad = (): (Extent[] | null)[] => Array.from({ length: job.slots }, () => null);
+  const bads = [makeBad(), makeBad()];
+  const policy = job.readPolicy;
+  const readSet = (bufs: (Buffer | null)[], bad: (Extent[] | null)[], pos: number): Promise<void> => {
     const len = Math.min(chunk, length - pos);
-    return Promise.all(job.reads.map((r) => readMember(r.member, bufs[r.slot]!, len, pos))).then(noop);
+    return Promise.all(
+      job.reads.map(async (r) => {
+        if (!policy) return readMember(r.member, bufs[r.slot]!, len, pos);
+        bad[r.slot] = await readMemberDamaged(r.member, bufs[r.slot]!, len, pos, policy);
+      }),
+    ).then(noop);
   };
 
   let pending: Promise<void> | null = null;
-  const startRead = (bufs: (Buffer | null)[], pos: number): void => {
-    const p = readSet(bufs, pos);
+  const startRead = (k: number, pos: number): void => {
+    const p = readSet(sets[k & 1]!, bads[k & 1]!, pos);
     p.catch(noop); // awaited later; keeps an early failure from counting as unhandled
     pending = p;
   };
 
   try {
-    if (length > 0) startRead(sets[0]!, 0);
+    if (length > 0) startRead(0, 0);
     for (let pos = 0, k = 0; pos < length; pos += chunk, k++) {
       const len = Math.min(chunk, length - pos);
       const cur = sets[k & 1]!;
       await pending;
       pending = null;
       checkAbort(signal);
-      if (pos + chunk < length) startRead(sets[(k + 1) & 1]!, pos + chunk);
-      await job.compute(cur, len, pos);
+      if (pos + chunk < length) startRead(k + 1, pos + chunk);
+      await job.compute(cur, len, pos, bads[k & 1]!);
       checkAbort(signal);
       await Promise.all(job.writes.map((w) => w.out.write(cur[w.slot]!, len, pos)));
       job.progress?.(pos + len, length);
