@@ -23,7 +23,7 @@ export function defineMdServe(md: Command, invoke: Invoke): void {
       )
       .option('--socket <path>', 'listen on this Unix socket (created; removed when the server stops)')
       .option('--listen <host:port>', 'listen on TCP instead (a bare PORT binds 127.0.0.1)')
-      .option('--cache <size>', 'memory for rebuilt stripe windows (default 8M)'),
+      .option('--cache <size>', 'memory for rebuilt stripe windows (default 32M)'),
   ).action((members: string[], o: Record<string, unknown>, cmd: Command) =>
     invoke(cmd, (ctx) => {
       const target = parseTarget(o.socket as string | undefined, o.listen as string | undefined);

@@ -85,27 +85,31 @@ export function createArrayReader(a: MdArray, opts: ArrayReaderOptions = {}): Ar
   };
 
   // Read-ahead: a miss right after the previous stripe's window loads the next few stripes with it.
-  const readAhead = Math.max(1, Math.min(8, Math.floor(capacity / 4)));
+  // room for the read-ahead of several sequential clients at once (see `consumed`)
+  const readAhead = Math.max(1, Math.min(8, Math.floor(capacity / 16)));
   let lastMiss = '';
 
+  // Windows a request has copied from. Sequential readers (nbdcopy runs one per connection) rarely
+  // come back to them, so they go before windows read ahead and not used yet: plain LRU let one
+  // connection's read-ahead evict another's before use, and windows were rebuilt twice.
+  const consumed = new Set<string>();
+  const evict = (key: string): void => {
+    cache.delete(key);
+    consumed.delete(key);
+  };
   const remember = (key: string, p: Promise<Window>): void => {
     cache.set(key, p);
+    consumed.delete(key);
     // a failed load is not kept: the next request tries the members again
-    p.catch(() => cache.delete(key));
-    while (cache.size > capacity) cache.delete(cache.keys().next().value!);
+    p.catch(() => evict(key));
+    while (cache.size > capacity) {
+      const used = consumed.values().next();
+      evict(used.done ? cache.keys().next().value! : used.value);
+    }
   };
 
-  const windowOf = (stripe: number, w: number): Promise<Window> => {
-    const key = `${stripe}:${w}`;
-    const hit = cache.get(key);
-    if (hit) {
-      cacheHits++;
-      cache.delete(key);
-      cache.set(key, hit);
-      return hit;
-    }
-    const sequential = lastMiss === `${stripe - 1}:${w}` || cache.has(`${stripe - 1}:${w}`);
-    let count = sequential ? Math.min(readAhead, a.stripes - stripe) : 1;
+  /** Loads stripes [stripe, stripe + count) of window w as one batch (stopping at a cached one). */
+  const loadBatch = (stripe: number, w: number, count: number): void => {
     for (let i = 1; i < count; i++) {
       if (cache.has(`${stripe + i}:${w}`)) {
         count = i;
@@ -121,7 +125,39 @@ export function createArrayReader(a: MdArray, opts: ArrayReaderOptions = {}): Ar
         `${stripe + i}:${w}`,
         batch.then((ws) => ws[i]!),
       );
-    return cache.get(key) ?? batch.then((ws) => ws[0]!);
+  };
+
+  /**
+   * Sequential access keeps the next batch loading while this one is served: when the stripes
+   * just ahead of `stripe` are not cached yet, their load starts now, so member reads and
+   * rebuilds overlap with the replies instead of waiting for the next miss.
+   */
+  const prefetch = (stripe: number, w: number): void => {
+    for (let i = 1; i <= readAhead; i++) {
+      const next = stripe + i;
+      if (next >= a.stripes) return;
+      if (!cache.has(`${next}:${w}`)) {
+        loadBatch(next, w, Math.min(readAhead, a.stripes - next));
+        return;
+      }
+    }
+  };
+
+  const windowOf = (stripe: number, w: number): Promise<Window> => {
+    const key = `${stripe}:${w}`;
+    const hit = cache.get(key);
+    if (hit) {
+      cacheHits++;
+      cache.delete(key);
+      cache.set(key, hit);
+      // the stripe before still cached: this client reads sequentially (per client, not global)
+      if (cache.has(`${stripe - 1}:${w}`)) prefetch(stripe, w);
+      return hit;
+    }
+    const sequential = lastMiss === `${stripe - 1}:${w}` || cache.has(`${stripe - 1}:${w}`);
+    loadBatch(stripe, w, sequential ? Math.min(readAhead, a.stripes - stripe) : 1);
+    if (sequential) prefetch(stripe, w);
+    return cache.get(key)!;
   };
 
   return {
@@ -187,6 +223,7 @@ export function createArrayReader(a: MdArray, opts: ArrayReaderOptions = {}): Ar
             jobs.push(
               windowOf(stripe, w).then((win) => {
                 win.bySlot[slot]!.copy(buf, at, inWindow, inWindow + n);
+                if (cache.has(key)) consumed.add(key);
               }),
             );
           }

@@ -13,7 +13,7 @@ export interface MdServeOptions {
   signal: AbortSignal;
   onListening?: (uri: string) => void;
   log?: (message: string) => void;
-  /** memory for rebuilt windows (default 8 MiB) */
+  /** memory for rebuilt windows (default 32 MiB: read-ahead for a few sequential clients) */
   cacheBytes?: number;
 }
 
@@ -28,7 +28,7 @@ export interface MdServeResult extends ServeResult {
  */
 export async function serveArray(a: MdArray, opts: MdServeOptions): Promise<MdServeResult> {
   requireRecoverable(a, 'serve');
-  const reader = regionsReader(a, opts.cacheBytes ?? 8 * 1024 * 1024);
+  const reader = regionsReader(a, opts.cacheBytes ?? 32 * 1024 * 1024);
   const g = a.geometry;
   const missing = a.missingSlots.length ? `, missing slot(s) ${a.missingSlots.join(', ')}` : '';
   const r = await serveNbd({
