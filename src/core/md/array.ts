@@ -16,7 +16,7 @@ import { dataChunksPerStripe, type MdGeometry, validateGeometry } from './layout
 import { checkDataOffsets } from './probe.js';
 import { arrayRegions, type MdReshape, reshapeArrayBytes, reshapeOf, stripeSpan } from './reshape.js';
 import { fileReader, findSuperblocks, type MdSuperblock } from './superblock.js';
-import { checkSuperblock } from './validate.js';
+import { checkSuperblock, shortMemberHint } from './validate.js';
 
 export type { OtherSuperblock } from './choose.js';
 export type { ExplicitGeometry } from './explicit.js';
@@ -242,7 +242,7 @@ function withReshape(a: MdArray, reshape: MdReshape): MdArray {
       if (m && m.input.available < m.dataOffset + s1 * g.chunk) {
         throw new UsageError(
           `md: member '${m.label}' holds ${m.input.available} bytes; the ${region.part} geometry of the reshape needs ${m.dataOffset + s1 * g.chunk}`,
-        );
+        ).withHint(shortMemberHint(m.label, m.input.available, m.dataOffset + s1 * g.chunk));
       }
     }
   }
@@ -290,7 +290,7 @@ function finish(
     if (m && m.input.available < m.dataOffset + stripes * geometry.chunk) {
       throw new UsageError(
         `md: member '${m.label}' holds ${m.input.available} bytes, its data area needs ${m.dataOffset + stripes * geometry.chunk}`,
-      );
+      ).withHint(shortMemberHint(m.label, m.input.available, m.dataOffset + stripes * geometry.chunk));
     }
   }
   return {
