@@ -84,11 +84,11 @@ export function drawSlots(rows: readonly SlotRow[], paint: ChalkInstance): strin
     const cols = [
       `  slot ${String(r.slot ?? '-').padStart(slotWidth)}`,
       color(`[${slotBar(r)}]`),
-      color(r.state.padEnd(stateWidth)),
+      color(r.state) + ' '.repeat(stateWidth - r.state.length),
       events,
       r.path ?? '',
     ];
-    lines.push(cols.join('  ').trimEnd());
+    lines.push(cols.join('  ').replace(/ +$/, ''));
   }
   return lines;
 }
@@ -124,20 +124,21 @@ export function drawGrid(
     ...Array.from({ length: slots }, (_, s) => `slot ${s}`.padEnd(cellWidth)),
   ];
   const lines = [head.join('  ').trimEnd()];
-  const color = (cell: string, slot: number): string => {
-    const padded = cell.padEnd(cellWidth);
-    if (missing.has(slot)) return paint.dim(padded);
-    if (cell === 'P') return paint.yellow(padded);
-    if (cell === 'Q') return paint.cyan(padded);
-    return padded;
+  const paintCell = (cell: string, slot: number): string => {
+    if (missing.has(slot)) return paint.dim(cell);
+    if (cell === 'P') return paint.yellow(cell);
+    if (cell === 'Q') return paint.cyan(cell);
+    return cell;
   };
+  // Padding outside the colour, so that trailing blanks can be trimmed alike in both forms.
+  const color = (cell: string, slot: number): string =>
+    paintCell(cell, slot) + ' '.repeat(cellWidth - cell.length);
   for (const r of rows) {
     const cols = [
       String(r.stripe).padStart(stripeWidth),
       String(r.memberOffset).padStart(offsetWidth),
       ...r.cells.map(color),
     ];
-    // Trim trailing blanks of the plain text only: a coloured cell ends in an escape code.
     lines.push(cols.join('  ').replace(/ +$/, ''));
   }
   return lines;
@@ -257,7 +258,7 @@ export function progressLine(p: ProgressState): string {
   const speed = p.bytes && p.seconds > 0 ? `${(rate / 1e6).toFixed(0)} MB/s` : '';
   const tail = [pct, amount, speed, eta].filter(Boolean).join('  ');
   const room = p.columns - p.label.length - tail.length - 5; // spaces and brackets, one column spare
-  if (room < 10) return `${p.label} ${tail}`.slice(0, Math.max(0, p.columns - 1));
+  if (room < 10) return `${p.label} ${tail}`.slice(0, Math.max(0, p.columns - 1)).trimEnd();
   const width = Math.min(room, 40);
   const full = Math.floor(frac * width);
   return `${p.label} [${'#'.repeat(full)}${'.'.repeat(width - full)}] ${tail}`;
