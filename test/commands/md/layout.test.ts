@@ -5,7 +5,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { expect } from 'chai';
 import { md, membersOf } from '../../helpers/md-cli.js';
-import { eachFixture, fixtureNamed } from '../../helpers/md-fixtures.js';
+import { eachFixture, type Fixture, fixtureNamed } from '../../helpers/md-fixtures.js';
 
 const none = (n: number): string[] => Array.from({ length: n }, () => 'missing');
 const geo = (level: number, layout: string, n: number): string[] => [
@@ -182,7 +182,7 @@ describe('raidtx md layout (spawned): the placement grid from explicit geometry'
 describe('raidtx md layout (spawned) on kernel-made arrays', function () {
   this.timeout(120000);
 
-  eachFixture((fx) => {
+  const contentCheck = (fx: Fixture): void => {
     it(`${fx.name}: every D cell holds that array chunk, every P cell its stripe's XOR`, async () => {
       const m = fx.manifest;
       const r = await md(['--json', 'md', 'layout', ...[...membersOf(fx)].reverse()]);
@@ -223,7 +223,13 @@ describe('raidtx md layout (spawned) on kernel-made arrays', function () {
       // the array content differs chunk by chunk, so that the equalities above mean something
       expect(seen.size).to.be.above(1);
     });
-  });
+  };
+  eachFixture(contentCheck);
+  // firmware RAID (DDF) members: slots and data starts from the DDF records
+  for (const prefix of ['fw2-', 'fw3-', 'fw4-', 'fw5-']) {
+    const fx = fixtureNamed(prefix);
+    if (fx) contentCheck(fx);
+  }
 
   const a = fixtureNamed('a-');
   if (a) {
