@@ -83,6 +83,18 @@ describe('errors that help: a second line says what to try', function () {
     });
   }
 
+  it('explicit geometry: members that end before --data-offset get a hint on where md puts data', async () => {
+    const d = tmp();
+    writeMembers(d, randomBuffers(3, 1 << 20, 8));
+    const geometry = ['--level', '5', '--layout', 'ls', '--chunk', '64K', '--raid-disks', '3'];
+    const r = await md(['md', 'check', ...geometry, '--data-offset', '2M', 'd0', 'd1', 'd2'], { cwd: d });
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.equal(
+      "raidtx: md: 'd0', 'd1', 'd2' end before --data-offset 2097152\n" +
+        'raidtx: try: check --data-offset: mdadm puts data at 1 MiB or 2 MiB for metadata 1.2, at 0 for 1.0 and 0.90 (`raidtx md detect` finds it from the content)\n',
+    );
+  });
+
   describe('members of the generic commands', () => {
     let d = '';
     before(() => {

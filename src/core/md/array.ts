@@ -261,7 +261,13 @@ function fromExplicit(members: ArrayMember[], e: ExplicitGeometry): MdArray {
   const used = bySlot.filter((m): m is ArrayMember => m !== null);
   const short = used.filter((m) => m.input.available <= dataOffset);
   if (short.length > 0)
-    throw new FieldError('dataOffset', (f) => `md: ${names(short)} end before ${f} ${dataOffset}`);
+    throw new FieldError(
+      'dataOffset',
+      (f) => `md: ${names(short)} end before ${f} ${dataOffset}`,
+    ).withFieldHint(
+      (f) =>
+        `check ${f}: mdadm puts data at 1 MiB or 2 MiB for metadata 1.2, at 0 for 1.0 and 0.90 (\`raidtx md detect\` finds it from the content)${short.length < used.length ? `; or leave out ${names(short)}` : ''}`,
+    );
   const avail = Math.min(...used.map((m) => m.input.available - dataOffset));
   const memberDataSize = avail - (avail % geometry.chunk);
   return finish(geometry, members, bySlot, [], memberDataSize, {
