@@ -70,6 +70,11 @@ describe('pictures: md examine draws its slots (plain when piped)', function () 
       });
       expect(r.stdout).to.contain(`${ESC}32m[##########]${ESC}39m`);
       expect(r.stdout).to.contain(`${ESC}31mmissing${ESC}39m`);
+      // RAIDTX_PICTURES=plain: the drawing in plain text even where colours are forced
+      const plain = await md(['md', 'examine', a.memberPath(0), a.memberPath(1)], {
+        env: { NO_COLOR: undefined, FORCE_COLOR: '1', ...PLAIN },
+      });
+      expect(plain.stdout).to.contain('\n  slot 2  [          ]  missing\n');
     });
   }
   if (rc1) {

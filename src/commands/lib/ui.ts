@@ -18,6 +18,8 @@ export interface Ui {
    * anywhere (tests pin that form); RAIDTX_PICTURES=off never draws them.
    */
   pictures: ChalkInstance | null;
+  /** How to paint the pictures drawn wherever stdout goes (md examine, md layout): plain with RAIDTX_PICTURES=plain */
+  drawing: ChalkInstance;
   /** `bytes`: done/total count bytes per member (throughput shown); false for counts of items */
   progress(label: string, bytes?: boolean): Progress;
 }
@@ -74,6 +76,7 @@ export function makeUi(opts: { json: boolean; quiet: boolean }): Ui {
   return {
     color,
     pictures: picturePaint(opts.json, color),
+    drawing: process.env.RAIDTX_PICTURES === 'plain' ? new Chalk({ level: 0 }) : color,
     progress(label: string, bytes = true): Progress {
       return interactive ? bar(label, bytes) : silent;
     },

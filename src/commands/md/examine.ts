@@ -63,7 +63,7 @@ export function defineMdExamine(md: Command, invoke: Invoke): void {
           lines.push(
             `stale (left out unless --include-stale): ${r.stale.map((s) => `'${s.path}' (events ${s.events})`).join(', ')}`,
           );
-        lines.push(...drawSlots(slotRows(r), ctx.ui.color));
+        lines.push(...drawSlots(slotRows(r), ctx.ui.drawing));
         return { exitCode: 0, json: { command: 'md examine', ok: true, ...r }, human: lines.join('\n') };
       }),
     ),

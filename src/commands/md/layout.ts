@@ -72,7 +72,7 @@ function result(
   const lines = [
     `md layout: RAID${g.level} ${layout}, chunk ${formatSize(g.chunk)}, ${g.raidDisks} members; ${rotation}`,
     ...(note ? [note] : []),
-    ...drawGrid(rows, missing, ctx.ui.color),
+    ...drawGrid(rows, missing, ctx.ui.drawing),
     ...slots.map(
       (s) =>
         `  slot ${s.slot}: ${s.path === null ? 'missing' : `'${s.path}'`}${s.dataOffset === null ? '' : `, data at ${s.dataOffset}`}`,
