@@ -109,8 +109,9 @@ function optionName(field: string): string {
   return `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
-function jsonError(command: string, code: number, message: string): string {
-  return `${JSON.stringify({ command, ok: false, error: { exitCode: code, message } })}\n`;
+function jsonError(command: string, code: number, message: string, hint?: string): string {
+  const error = hint === undefined ? { exitCode: code, message } : { exitCode: code, message, hint };
+  return `${JSON.stringify({ command, ok: false, error })}\n`;
 }
 
 /**
@@ -182,9 +183,12 @@ function report(err: unknown, json: boolean, command: string): number {
   }
   if (err instanceof RaidtxError) {
     const message = err instanceof FieldError ? err.render(optionName) : err.message;
+    const hint = err instanceof FieldError ? err.renderHint(optionName) : err.hint;
     process.stderr.write(`raidtx: ${message}\n`);
+    // A known likely cause: a second line says what to try.
+    if (hint !== undefined) process.stderr.write(`raidtx: try: ${hint}\n`);
     if (process.env.RAIDTX_DEBUG === '1' && err.stack) process.stderr.write(`${err.stack}\n`);
-    if (json) process.stdout.write(jsonError(command, err.exitCode, message));
+    if (json) process.stdout.write(jsonError(command, err.exitCode, message, hint));
     return err.exitCode;
   }
   const message = err instanceof Error ? err.message : String(err);

@@ -85,7 +85,7 @@ export async function runBench(input: BenchInput, ctx: Context): Promise<Command
   if (input.kernel !== null && !engines.includes('native'))
     throw new UsageError('--kernel: needs the native engine');
   const results: BenchResult[] = [];
-  const progress = ctx.ui.progress('bench');
+  const progress = ctx.ui.progress('bench', false);
   try {
     let done = 0;
     const total = engines.length * input.ops.length;

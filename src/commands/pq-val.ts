@@ -8,6 +8,7 @@ import { formatSize } from '../core/io/size.js';
 import { pqValMembers } from '../core/jobs/pq-val.js';
 import { checkDataCount, parseSpecs } from './lib/args.js';
 import { type Invoke, jobOptions } from './lib/context.js';
+import { stripTail } from './lib/pictures.js';
 import { describeMismatches, pqVerdict, valResult } from './lib/render.js';
 
 export function definePqVal(program: Command, invoke: Invoke): void {
@@ -41,12 +42,13 @@ export function definePqVal(program: Command, invoke: Invoke): void {
         const ok = mismatches.length === 0;
         const checked = [p !== null ? 'P' : '', q !== null ? 'Q' : ''].filter(Boolean).join(' and ');
         const engine = activeEngine();
-        const human = ok
-          ? `pq-val: ${checked} consistent with ${data.length} data members, ${formatSize(bytes)} each (${r.seconds.toFixed(3)} s, ${engine})`
-          : `pq-val: ${mismatches.length} inconsistent range(s) in ${formatSize(bytes)} per member:\n${describeMismatches(
-              mismatches.map((m) => pqVerdict(m, data)),
-              mismatches,
-            )}`;
+        const human =
+          (ok
+            ? `pq-val: ${checked} consistent with ${data.length} data members, ${formatSize(bytes)} each (${r.seconds.toFixed(3)} s, ${engine})`
+            : `pq-val: ${mismatches.length} inconsistent range(s) in ${formatSize(bytes)} per member:\n${describeMismatches(
+                mismatches.map((m) => pqVerdict(m, data)),
+                mismatches,
+              )}`) + stripTail(ctx.ui.pictures, 'member bytes', 0, bytes, mismatches, []);
         const json = { bytes, granularity: g, engine, mismatches, mismatchCount: mismatches.length };
         return valResult('pq-val', ok, json, human);
       }),

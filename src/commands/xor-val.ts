@@ -7,6 +7,7 @@ import { formatSize } from '../core/io/size.js';
 import { xorValMembers } from '../core/jobs/xor-val.js';
 import { parseSpecs } from './lib/args.js';
 import { type Invoke, jobOptions } from './lib/context.js';
+import { stripTail } from './lib/pictures.js';
 import { describeMismatches, valResult } from './lib/render.js';
 
 export function defineXorVal(program: Command, invoke: Invoke): void {
@@ -21,9 +22,11 @@ export function defineXorVal(program: Command, invoke: Invoke): void {
         const r = await xorValMembers(parseSpecs(srcs, {}), g, jobOptions(ctx));
         const ok = r.mismatches.length === 0;
         const engine = activeEngine();
-        const human = ok
-          ? `xor-val: the XOR of ${r.members} members is zero over ${formatSize(r.bytes)} (${r.seconds.toFixed(3)} s, ${engine})`
-          : `xor-val: ${r.mismatches.length} range(s) where the XOR of ${r.members} members is not zero:\n${describeMismatches([], r.mismatches)}`;
+        const human =
+          (ok
+            ? `xor-val: the XOR of ${r.members} members is zero over ${formatSize(r.bytes)} (${r.seconds.toFixed(3)} s, ${engine})`
+            : `xor-val: ${r.mismatches.length} range(s) where the XOR of ${r.members} members is not zero:\n${describeMismatches([], r.mismatches)}`) +
+          stripTail(ctx.ui.pictures, 'member bytes', 0, r.bytes, r.mismatches, []);
         const { bytes, mismatches } = r;
         const json = { bytes, granularity: g, engine, mismatches, mismatchCount: mismatches.length };
         return valResult('xor-val', ok, json, human);

@@ -3,10 +3,17 @@
 /** Base of every error raidtx raises on purpose. `exitCode` follows cmp/diff conventions. */
 export class RaidtxError extends Error {
   readonly exitCode: number;
+  /** what to try, where a likely cause is known (the command line prints it as a second line) */
+  hint: string | undefined;
   constructor(message: string, exitCode: number) {
     super(message);
     this.name = new.target.name;
     this.exitCode = exitCode;
+  }
+  /** Adds what to try: `throw new UsageError('...').withHint('...')`. */
+  withHint(hint: string): this {
+    this.hint = hint;
+    return this;
   }
 }
 

@@ -16,8 +16,20 @@ export class FieldError extends UsageError {
     this.field = field;
     this.wording = wording;
   }
+  /** what to try, worded like the message (fields named as the caller names them) */
+  hintWording: FieldWording | undefined;
   /** The message with every field named as the caller names it (e.g. a command-line option). */
   render(name: (field: string) => string): string {
     return this.wording(name(this.field), name);
+  }
+  /** Adds what to try, naming fields through the caller (see `render`). */
+  withFieldHint(wording: FieldWording): this {
+    this.hintWording = wording;
+    this.hint = wording(this.field, (f) => f);
+    return this;
+  }
+  /** The hint with every field named as the caller names it, or undefined. */
+  renderHint(name: (field: string) => string): string | undefined {
+    return this.hintWording ? this.hintWording(name(this.field), name) : this.hint;
   }
 }

@@ -7,6 +7,7 @@ import { activeEngine } from '../../core/engine.js';
 import { formatSize } from '../../core/io/size.js';
 import { checkArray } from '../../core/md/check.js';
 import { type Invoke, jobOptions } from '../lib/context.js';
+import { stripTail } from '../lib/pictures.js';
 import { describeMdMismatches, valResult } from '../lib/render.js';
 import { geometryOptions, parseMdInput, rangeOption, withArray } from './options.js';
 
@@ -43,7 +44,16 @@ export function defineMdCheck(md: Command, invoke: Invoke): void {
           (ok
             ? `md check: ${r.stripes} stripes consistent (${what}; ${formatSize(r.dataBytes)} of array data, ${r.seconds.toFixed(3)} s, ${engine})`
             : `md check: ${r.mismatches.length} inconsistent range(s) in ${r.stripes} stripes:\n${describeMdMismatches(r.mismatches)}`) +
-          unchecked.join('');
+          unchecked.join('') +
+          stripTail(
+            ctx.ui.pictures,
+            'array bytes',
+            range.from,
+            range.length,
+            r.mismatches.map((x) => ({ offset: x.arrayOffset, length: x.length })),
+            r.unchecked.map((u) => ({ offset: u.from, length: u.length })),
+            'not checked',
+          );
         const json = {
           stripes: r.stripes,
           firstStripe: r.firstStripe,

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { formatSize } from '../../core/io/size.js';
 import { examineArray } from '../../core/md/examine.js';
 import type { Invoke } from '../lib/context.js';
+import { drawSlots, type SlotRow } from '../lib/pictures.js';
 import { listOf } from '../lib/render.js';
 import { geometryOptions, parseMdInput, withArray } from './options.js';
 
@@ -62,8 +63,31 @@ export function defineMdExamine(md: Command, invoke: Invoke): void {
           lines.push(
             `stale (left out unless --include-stale): ${r.stale.map((s) => `'${s.path}' (events ${s.events})`).join(', ')}`,
           );
+        lines.push(...drawSlots(slotRows(r), ctx.ui.drawing));
         return { exitCode: 0, json: { command: 'md examine', ok: true, ...r }, human: lines.join('\n') };
       }),
     ),
   );
+}
+
+/**
+ * The rows of the slot picture: every member (slots ascending, members without a slot last) and a
+ * row for each missing slot no member was given for. States are one word; members of an array
+ * mid-reshape are `reshape`, with the share already moved to the new geometry.
+ */
+function slotRows(r: ReturnType<typeof examineArray>): SlotRow[] {
+  const reshape = r.array.reshape;
+  const rows: SlotRow[] = r.members.map((m) => {
+    const row: SlotRow = { slot: m.slot, path: m.path, state: m.state.split(' ')[0]!, events: m.events };
+    if (m.recoveryOffset !== null && m.dataSize > 0) row.valid = Math.min(1, m.recoveryOffset / m.dataSize);
+    if (reshape && row.state === 'active') {
+      row.state = 'reshape';
+      const fraction = r.array.arrayBytes > 0 ? Math.min(1, reshape.position / r.array.arrayBytes) : 0;
+      row.reshaped = { fraction, backwards: reshape.direction === 'backwards' };
+    }
+    return row;
+  });
+  for (const slot of r.missingSlots)
+    if (!rows.some((x) => x.slot === slot)) rows.push({ slot, path: null, state: 'missing', events: null });
+  return rows.sort((x, y) => (x.slot ?? Number.MAX_SAFE_INTEGER) - (y.slot ?? Number.MAX_SAFE_INTEGER));
 }

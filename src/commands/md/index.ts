@@ -1,4 +1,4 @@
-// raidtx md ...: the md command group (examine, check, rebuild, export, serve, detect).
+// raidtx md ...: the md command group (examine, layout, check, rebuild, export, serve, detect).
 
 import type { Command } from 'commander';
 import type { Invoke } from '../lib/context.js';
@@ -6,6 +6,7 @@ import { defineMdCheck } from './check.js';
 import { defineMdDetect } from './detect.js';
 import { defineMdExamine } from './examine.js';
 import { defineMdExport } from './export.js';
+import { defineMdLayout } from './layout.js';
 import { defineMdRebuild } from './rebuild.js';
 import { defineMdServe } from './serve.js';
 
@@ -14,10 +15,11 @@ export function defineMd(program: Command, invoke: Invoke): void {
   const md = program
     .command('md')
     .description(
-      'Linux md RAID5/6 arrays from member images or disks: examine, check, rebuild, export, serve, detect',
+      'Linux md RAID5/6 arrays from member images or disks: examine, layout, check, rebuild, export, serve, detect',
     );
   for (const define of [
     defineMdExamine,
+    defineMdLayout,
     defineMdCheck,
     defineMdRebuild,
     defineMdExport,

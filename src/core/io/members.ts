@@ -135,8 +135,10 @@ export async function openMembers(
         const m = short[0]!;
         throw new FieldError(
           'length',
+          (f) => `member '${m.label}': only ${m.available} bytes from offset ${m.start}, ${f} is ${length}`,
+        ).withFieldHint(
           (f, name) =>
-            `member '${m.label}': only ${m.available} bytes from offset ${m.start}, ${f} is ${length} (use ${name('pad')} to read it as zero-padded)`,
+            `${f} ${Math.min(...real.map((x) => x.available))} (what every member holds), or ${name('pad')} to read '${m.label}' as zero-padded`,
         );
       }
     } else {
@@ -163,10 +165,10 @@ function unequalSizes(members: InputMember[]): FieldError {
       names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
     return `${shown}: ${size} bytes`;
   });
-  return new FieldError(
-    'pad',
+  const least = Math.min(...members.map((m) => m.available));
+  return new FieldError('pad', () => `members differ in size (${parts.join('; ')})`).withFieldHint(
     (f, name) =>
-      `members differ in size (${parts.join('; ')}); use ${f} to read shorter members as zero-padded, or ${name('length')}`,
+      `${f} to read the shorter members as zero-padded, or ${name('length')} ${least} to read only what every member holds`,
   );
 }
 

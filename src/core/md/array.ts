@@ -16,7 +16,7 @@ import { dataChunksPerStripe, type MdGeometry, validateGeometry } from './layout
 import { checkDataOffsets } from './probe.js';
 import { arrayRegions, type MdReshape, reshapeArrayBytes, reshapeOf, stripeSpan } from './reshape.js';
 import { fileReader, findSuperblocks, type MdSuperblock } from './superblock.js';
-import { checkSuperblock } from './validate.js';
+import { checkSuperblock, shortMemberHint } from './validate.js';
 
 export type { OtherSuperblock } from './choose.js';
 export type { ExplicitGeometry } from './explicit.js';
@@ -242,7 +242,7 @@ function withReshape(a: MdArray, reshape: MdReshape): MdArray {
       if (m && m.input.available < m.dataOffset + s1 * g.chunk) {
         throw new UsageError(
           `md: member '${m.label}' holds ${m.input.available} bytes; the ${region.part} geometry of the reshape needs ${m.dataOffset + s1 * g.chunk}`,
-        );
+        ).withHint(shortMemberHint(m.label, m.input.available, m.dataOffset + s1 * g.chunk));
       }
     }
   }
@@ -261,7 +261,13 @@ function fromExplicit(members: ArrayMember[], e: ExplicitGeometry): MdArray {
   const used = bySlot.filter((m): m is ArrayMember => m !== null);
   const short = used.filter((m) => m.input.available <= dataOffset);
   if (short.length > 0)
-    throw new FieldError('dataOffset', (f) => `md: ${names(short)} end before ${f} ${dataOffset}`);
+    throw new FieldError(
+      'dataOffset',
+      (f) => `md: ${names(short)} end before ${f} ${dataOffset}`,
+    ).withFieldHint(
+      (f) =>
+        `check ${f}: mdadm puts data at 1 MiB or 2 MiB for metadata 1.2, at 0 for 1.0 and 0.90 (\`raidtx md detect\` finds it from the content)${short.length < used.length ? `; or leave out ${names(short)}` : ''}`,
+    );
   const avail = Math.min(...used.map((m) => m.input.available - dataOffset));
   const memberDataSize = avail - (avail % geometry.chunk);
   return finish(geometry, members, bySlot, [], memberDataSize, {
@@ -290,7 +296,7 @@ function finish(
     if (m && m.input.available < m.dataOffset + stripes * geometry.chunk) {
       throw new UsageError(
         `md: member '${m.label}' holds ${m.input.available} bytes, its data area needs ${m.dataOffset + stripes * geometry.chunk}`,
-      );
+      ).withHint(shortMemberHint(m.label, m.input.available, m.dataOffset + stripes * geometry.chunk));
     }
   }
   return {

@@ -54,9 +54,19 @@ export function chooseSuperblocks(
 ): void {
   const bare = real.filter((m) => found.get(m)!.length === 0);
   if (bare.length > 0) {
-    throw new UsageError(
-      `md: ${names(bare)} ${bare.length > 1 ? 'carry' : 'carries'} no md superblock while ${names(real.filter((m) => found.get(m)!.length))} do; give members of one array`,
-    );
+    throw new FieldError(
+      'ignoreSuperblocks',
+      () =>
+        `md: ${names(bare)} ${bare.length > 1 ? 'carry' : 'carries'} no md superblock while ${names(real.filter((m) => found.get(m)!.length))} do; give members of one array`,
+    ).withFieldHint((f) => {
+      // 0.90 and 1.0 superblocks sit at the end: a truncated copy loses its superblock first.
+      const least = Math.min(...real.filter((m) => found.get(m)!.length).map((m) => m.input.available));
+      const small = bare.filter((m) => m.input.available < least);
+      const cut = small.length
+        ? `${names(small)} ${small.length > 1 ? 'are' : 'is'} smaller than the others (${small[0]!.input.available} bytes, not ${least}: a truncated copy loses a 0.90 or 1.0 superblock at its end): copy ${small.length > 1 ? 'them' : 'it'} whole again, or `
+        : '';
+      return `${cut}leave out ${names(bare)}, or read no superblock at all: ${f} with the geometry, members in slot order`;
+    });
   }
   const cands = new Map<ArrayMember, Candidate[]>();
   for (const m of real) {
@@ -80,13 +90,20 @@ export function chooseSuperblocks(
     // A member with nothing valid explains the disagreement better than "different arrays".
     for (const m of real) if (cands.get(m)!.every((c) => c.problem)) refuse(m, cands.get(m)![0]!);
     const byUuid = new Map<string, ArrayMember[]>();
+    const disks = new Map<string, number>();
     for (const m of real) {
-      const u = cands.get(m)!.find((c) => !c.problem)!.sb.arrayUuid;
-      byUuid.set(u, [...(byUuid.get(u) ?? []), m]);
+      const { sb } = cands.get(m)!.find((c) => !c.problem)!;
+      byUuid.set(sb.arrayUuid, [...(byUuid.get(sb.arrayUuid) ?? []), m]);
+      disks.set(sb.arrayUuid, sb.raidDisks);
     }
     const parts = [...byUuid].slice(0, 4).map(([u, ms]) => `${names(ms)} (array ${u})`);
+    const counts = [...byUuid]
+      .slice(0, 4)
+      .map(([u, ms]) => `${ms.length} of the ${disks.get(u)} members of array ${u}`);
     throw new UsageError(
       `md: members of different arrays: ${parts.join(' vs ')}${byUuid.size > 4 ? ' ...' : ''}`,
+    ).withHint(
+      `give the members of one array only (here: ${counts.join('; ')}${byUuid.size > 4 ? ' ...' : ''}); \`raidtx md examine MEMBER\` names a member's array`,
     );
   }
   const ctimeOf = (u: string): number =>

@@ -17,6 +17,8 @@ export interface SuperblockProblem {
   field: string;
   value: string;
   rule: string;
+  /** the member ends before the data area the superblock records: its bytes and the bytes needed */
+  short?: { has: number; needs: number };
 }
 
 /** A member's superblock that cannot be used (exit 2): names member, field and value. */
@@ -27,7 +29,13 @@ export class SuperblockError extends UsageError {
     super(`md: '${member}': ${sb.metadata} superblock: ${p.field} ${p.value}: ${p.rule}`);
     this.member = member;
     this.field = p.field;
+    if (p.short) this.hint = shortMemberHint(member, p.short.has, p.short.needs);
   }
+}
+
+/** What to try when a member ends before its data area does: a truncated copy, most likely. */
+export function shortMemberHint(member: string, has: number, needs: number): string {
+  return `'${member}' holds ${has} bytes, its data area needs ${needs} (${needs - has} more; a truncated copy?): copy the whole member again, or leave it out (its slot is then read as missing and rebuilt from parity)`;
 }
 
 /** Largest member count (ours: RAID6 over GF(2^8) has at most 255 members; DESIGN "The math"). */
@@ -53,6 +61,11 @@ function sectors(bytes: number): string {
 function problem(field: string, value: string | number, rule: string): SuperblockProblem {
   return { field, value: String(value), rule };
 }
+
+const tooShort = (p: SuperblockProblem, has: number, needs: number): SuperblockProblem => ({
+  ...p,
+  short: { has, needs },
+});
 
 function check090(sb: MdSuperblock, memberBytes: number): SuperblockProblem | null {
   if (sb.majorVersion !== 0) return problem('major_version', sb.majorVersion, 'not 0');
@@ -146,10 +159,14 @@ function checkSize(
   if (sb.dataSize === 0) return problem(field, 0, 'the array would be empty');
   if (sb.dataSize < sb.chunk) return problem(field, text, `smaller than one chunk (${sb.chunk} bytes)`);
   if (sb.dataOffset + sb.dataSize > memberBytes)
-    return problem(
-      field,
-      text,
-      `data offset ${sb.dataOffset} + size ends beyond the member's ${memberBytes} bytes`,
+    return tooShort(
+      problem(
+        field,
+        text,
+        `data offset ${sb.dataOffset} + size ends beyond the member's ${memberBytes} bytes`,
+      ),
+      memberBytes,
+      sb.dataOffset + sb.dataSize,
     );
   return null;
 }
@@ -195,16 +212,20 @@ function check1(sb: MdSuperblock, memberBytes: number): SuperblockProblem | null
         `inside the superblock (which ends at sector ${sbEnd / 512})`,
       );
     if (sb.dataOffset >= memberBytes)
-      return problem(
-        'data_offset',
-        sectors(sb.dataOffset),
-        `beyond the member's end (${sectors(memberBytes)})`,
+      return tooShort(
+        problem('data_offset', sectors(sb.dataOffset), `beyond the member's end (${sectors(memberBytes)})`),
+        memberBytes,
+        sb.dataOffset + sb.dataSize,
       );
     if (sb.dataOffset + sb.availableSize > memberBytes)
-      return problem(
-        'data_size',
-        `${sectors(sb.availableSize)}`,
-        `data offset + data_size end beyond the member's ${sectors(memberBytes)}`,
+      return tooShort(
+        problem(
+          'data_size',
+          `${sectors(sb.availableSize)}`,
+          `data offset + data_size end beyond the member's ${sectors(memberBytes)}`,
+        ),
+        memberBytes,
+        sb.dataOffset + sb.availableSize,
       );
   } else {
     if (sb.availableSize > sb.superOffset)
