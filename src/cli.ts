@@ -34,7 +34,7 @@ function buildProgram(invoke: Invoke): Command {
     .addOption(new Option('--engine <mode>', 'auto, native or software (env RAIDTX_ENGINE)'))
     .option('--offset <size>', 'start offset added to every member (sizes: bytes or K M G T s)')
     .option('--length <size>', 'bytes per member to process')
-    .option('--chunk <size>', 'bytes per member per step (default 1M)')
+    .option('--step <size>', 'bytes per member per step (default 1M; md commands: 4M, whole chunks)')
     .option('--pad', 'read shorter members as zero-padded instead of refusing unequal sizes')
     .option('--granularity <size>', 'report unit of the val commands (default 4096)')
     .option('--force', 'allow writing to block devices')
@@ -64,12 +64,18 @@ function buildProgram(invoke: Invoke): Command {
   return program;
 }
 
+/** A commander error, with a pointer where an old option name was used (`--chunk` before `--step`). */
+function withHint(message: string): string {
+  if (!/unknown option '--chunk\b/.test(message)) return message;
+  return `${message.replace(/\n$/, '')} (--chunk is the md chunk size, in md commands only; the bytes per member per step is --step)${message.endsWith('\n') ? '\n' : ''}`;
+}
+
 /** Applies exitOverride and our error format to the program and every subcommand. */
 function configure(cmd: Command, write: (s: string) => void): void {
   cmd.exitOverride();
   cmd.configureOutput({
     writeErr: write,
-    outputError: (str, w) => w(`raidtx: ${str.replace(/^error: /, '')}`),
+    outputError: (str, w) => w(`raidtx: ${withHint(str.replace(/^error: /, ''))}`),
   });
   for (const sub of cmd.commands) configure(sub, write);
 }
@@ -177,7 +183,7 @@ function report(err: unknown, json: boolean, command: string): number {
     // help and version are successes; everything else commander refuses is a usage error (exit 2)
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0)
       return 0;
-    if (json) process.stdout.write(jsonError(command, 2, err.message.replace(/^error: /, '')));
+    if (json) process.stdout.write(jsonError(command, 2, withHint(err.message.replace(/^error: /, ''))));
     return 2;
   }
   if (err instanceof RaidtxError) {

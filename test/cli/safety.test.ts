@@ -58,7 +58,7 @@ describe('interrupts and atomic outputs', function () {
   it('SIGINT during a large pq: exit 130, no P/Q file, no temporary left', async () => {
     const before = listing(dir);
     const r = await raidtx(
-      ['--engine', 'software', '--chunk', '256K', 'pq', '-P', 'P', '-Q', 'Q', ...names],
+      ['--engine', 'software', '--step', '256K', 'pq', '-P', 'P', '-Q', 'Q', ...names],
       {
         cwd: dir,
         onSpawn: interruptWhenWriting(dir, 'SIGINT'),
@@ -76,7 +76,7 @@ describe('interrupts and atomic outputs', function () {
     writeFileSync(join(dir, 'Q'), 'old Q');
     const before = listing(dir);
     const r = await raidtx(
-      ['--engine', 'software', '--chunk', '256K', 'pq', '-P', 'P', '-Q', 'Q', ...names],
+      ['--engine', 'software', '--step', '256K', 'pq', '-P', 'P', '-Q', 'Q', ...names],
       {
         cwd: dir,
         onSpawn: interruptWhenWriting(dir, 'SIGTERM'),
