@@ -4,9 +4,11 @@
 
 import { Command, CommanderError, Option } from 'commander';
 import { defineBench } from './commands/bench.js';
+import { defineCompletion } from './commands/completion.js';
 import { defineDemo } from './commands/demo.js';
 import { defineInfo } from './commands/info.js';
 import { type CommandResult, type Invoke, parseGlobals } from './commands/lib/context.js';
+import { attachExamples, helpConfig } from './commands/lib/help.js';
 import { makeUi } from './commands/lib/ui.js';
 import { packageVersion } from './commands/lib/version.js';
 import { defineMd } from './commands/md/index.js';
@@ -43,7 +45,7 @@ function buildProgram(invoke: Invoke): Command {
       '--verify',
       "xor, pq, recover-*: check each chunk's result with a dependent val operation before writing",
     )
-    .configureHelp({ showGlobalOptions: true })
+    .configureHelp(helpConfig)
     .showSuggestionAfterError(true);
   for (const define of [
     defineXor,
@@ -58,9 +60,11 @@ function buildProgram(invoke: Invoke): Command {
     defineBench,
     defineDemo,
     defineMd,
+    defineCompletion,
   ]) {
     define(program, invoke);
   }
+  attachExamples(program);
   return program;
 }
 
