@@ -74,6 +74,11 @@ function withHint(message: string): string {
   return `${message.replace(/\n$/, '')} (--chunk is the md chunk size, in md commands only; the bytes per member per step is --step)${message.endsWith('\n') ? '\n' : ''}`;
 }
 
+/** The command definitions alone (nothing runs): what the man page is generated from. */
+export function commandDefinitions(): Command {
+  return buildProgram(async () => {});
+}
+
 /** Applies exitOverride and our error format to the program and every subcommand. */
 function configure(cmd: Command, write: (s: string) => void): void {
   cmd.exitOverride();

@@ -31,16 +31,25 @@ export const EXAMPLES: Record<string, Example[]> = {
     ex('raidtx --length 8K xor -o x.img d0.img@4096 d1.img@4096', '8 KiB of each member, from 4 KiB in'),
   ],
   'xor-val': [
-    ex('raidtx xor-val d0.img d1.img d2.img parity.img', 'exit 0 when they XOR to zero, 1 and the ranges if not'),
+    ex(
+      'raidtx xor-val d0.img d1.img d2.img parity.img',
+      'exit 0 when they XOR to zero, 1 and the ranges if not',
+    ),
     ex('raidtx --json --granularity 512 xor-val d0.img d1.img d2.img parity.img', 'as JSON, 512-byte ranges'),
   ],
   pq: [
     ex('raidtx pq -P P.img -Q Q.img d0.img d1.img d2.img', 'P (XOR) and Q (Reed-Solomon) of three members'),
     ex('raidtx pq -Q Q.img d0.img zero d2.img', 'only Q; `zero` stands for an all-zero member'),
-    ex('raidtx --step 256K pq --verify -P P.img -Q Q.img d0.img d1.img d2.img', 'each step checked before writing'),
+    ex(
+      'raidtx --step 256K pq --verify -P P.img -Q Q.img d0.img d1.img d2.img',
+      'each step checked before writing',
+    ),
   ],
   'pq-val': [
-    ex('raidtx pq-val -P P.img -Q Q.img d0.img d1.img d2.img', 'exit 0 when P and Q match, else the suspect member'),
+    ex(
+      'raidtx pq-val -P P.img -Q Q.img d0.img d1.img d2.img',
+      'exit 0 when P and Q match, else the suspect member',
+    ),
     ex('raidtx --json pq-val -Q Q.img d0.img d1.img d2.img', 'check Q only, as JSON'),
   ],
   'recover-datap': [
@@ -74,7 +83,10 @@ export const EXAMPLES: Record<string, Example[]> = {
   ],
   bench: [
     ex('raidtx bench --op pq --seconds 0.2', 'pq throughput on every engine'),
-    ex('raidtx --json bench --op xor,pq-val --disks 4 --size 64K --seconds 0.1', 'two ops, small members, JSON'),
+    ex(
+      'raidtx --json bench --op xor,pq-val --disks 4 --size 64K --seconds 0.1',
+      'two ops, small members, JSON',
+    ),
   ],
   demo: [
     ex('raidtx demo', 'pq, pq-val and recover-2data end to end on generated members'),
@@ -106,17 +118,32 @@ export const EXAMPLES: Record<string, Example[]> = {
     ),
   ],
   'md serve': [
-    ex('raidtx md serve sda.img sdb.img sdd.img --socket /tmp/md.sock', 'then: nbd-client -u /tmp/md.sock /dev/nbd0'),
+    ex(
+      'raidtx md serve sda.img sdb.img sdd.img --socket /tmp/md.sock',
+      'then: nbd-client -u /tmp/md.sock /dev/nbd0',
+    ),
     ex('raidtx md serve sda.img sdb.img sdc.img sdd.img --listen 10809', 'over TCP on 127.0.0.1:10809'),
   ],
   'md detect': [
-    ex('raidtx md detect sdc.img sda.img sdd.img sdb.img', 'level, chunk, layout, order; prints the export command'),
-    ex('raidtx md detect --level 5 --chunk 64K sdd.img sdb.img sda.img sdc.img', 'only RAID5 with 64 KiB chunks'),
+    ex(
+      'raidtx md detect sdc.img sda.img sdd.img sdb.img',
+      'level, chunk, layout, order; prints the export command',
+    ),
+    ex(
+      'raidtx md detect --level 5 --chunk 64K sdd.img sdb.img sda.img sdc.img',
+      'only RAID5 with 64 KiB chunks',
+    ),
   ],
   completion: [
-    ex('raidtx completion bash > ~/.local/share/bash-completion/completions/raidtx', 'bash, for this user'),
-    ex('raidtx completion zsh > "${fpath[1]}/_raidtx"', 'zsh'),
-    ex('raidtx completion fish > ~/.config/fish/completions/raidtx.fish', 'fish'),
+    ex('source <(raidtx completion bash)', 'complete raidtx in this bash'),
+    ex(
+      'mkdir -p ~/.local/share/bash-completion/completions && raidtx completion bash > ~/.local/share/bash-completion/completions/raidtx',
+      'in every bash of this user',
+    ),
+    ex(
+      'raidtx completion zsh > _raidtx',
+      'zsh: save it as _raidtx in a folder of $fpath (fish: ~/.config/fish/completions/raidtx.fish)',
+    ),
   ],
 };
 
@@ -143,7 +170,18 @@ export const GLOBAL_SCOPE: Record<string, readonly string[]> = {
   '--step': ['', ...OPS, 'md', 'md check', 'md rebuild', 'md export', 'md detect'],
   '--pad': ['', 'xor', 'xor-val', 'pq', 'pq-val', 'recover-datap', 'recover-2data'],
   '--granularity': ['', 'xor-val', 'pq-val', 'md', 'md check'],
-  '--force': ['', 'xor', 'pq', 'recover-datap', 'recover-2data', 'memcpy', 'memset', 'md', 'md rebuild', 'md export'],
+  '--force': [
+    '',
+    'xor',
+    'pq',
+    'recover-datap',
+    'recover-2data',
+    'memcpy',
+    'memset',
+    'md',
+    'md rebuild',
+    'md export',
+  ],
   '--quiet': ['', ...OPS, 'bench', 'demo', 'md', ...MD],
   // xor, pq and recover-* declare their own --verify; the global one only lets it come first
   '--verify': [''],
