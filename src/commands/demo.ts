@@ -18,8 +18,8 @@ import { activeEngine, kernelName } from '../index.js';
 import {
   type CommandResult,
   type Context,
-  DEFAULT_STEP,
   DEFAULT_GRANULARITY,
+  DEFAULT_STEP,
   type Invoke,
 } from './lib/context.js';
 import { gbps, round } from './lib/render.js';

@@ -41,7 +41,7 @@ function sections(help: string): Record<string, string[]> {
   for (const line of help.split('\n')) {
     const m = /^([A-Z][A-Za-z ]+):$/.exec(line);
     if (m) name = m[1]!;
-    else (out[name] ??= []).push(line);
+    else out[name] = [...(out[name] ?? []), line];
   }
   return out;
 }

@@ -4,8 +4,8 @@
 import type { Command, Option } from 'commander';
 import { LAYOUT_NAMES } from '../../core/md/layout.js';
 import { OP_NAMES } from '../../core/op-record.js';
-import { OP_COMMAND } from './op-commands.js';
 import { allCommands, commandPath, globalApplies } from './help.js';
+import { OP_COMMAND } from './op-commands.js';
 
 export interface OptionInfo {
   flags: string;
