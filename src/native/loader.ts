@@ -54,12 +54,19 @@ export interface NativeLoadResult {
 const ADDON = join('build', 'Release', 'raidtx_native.node');
 const BUILD_HINT = 'run `npm run build` in the raidtx package (needs python3, make and a C compiler)';
 
-/** node-gyp-build's choice in `root` (build/Release, else a matching prebuild), or null. */
+/**
+ * node-gyp-build's choice in `root` (build/Release, else a matching prebuild), or null; env
+ * RAIDTX_PREBUILD=DIR makes it look in DIR instead.
+ */
 function findAddon(root: string): { path: string; build: NativeBuild } | null {
   const gypBuild = createRequire(import.meta.url)('node-gyp-build') as { path(dir: string): string };
   try {
     const path = gypBuild.path(root);
-    return { path, build: path.startsWith(join(root, 'prebuilds')) ? 'prebuilt' : 'source' };
+    // prebuilds/<platform>-<arch>/<name>.node, in `root` or where RAIDTX_PREBUILD points
+    return {
+      path,
+      build: /[/\\]prebuilds[/\\][^/\\]+[/\\][^/\\]+\.node$/.test(path) ? 'prebuilt' : 'source',
+    };
   } catch {
     return null; // "No native build was found": neither a build nor a prebuild for this platform
   }
