@@ -6,33 +6,17 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { commandDefinitions } from '../../src/cli.js';
+import { allCommands, commandPath } from '../../src/commands/lib/help.js';
 import { BIN, cleanupTmp, raidtx, tmp, writeMembers } from '../helpers/cli.js';
 import { fixtureNamed } from '../helpers/md-fixtures.js';
 import { lacking } from '../helpers/prereq.js';
 import { randomBuffers } from '../helpers/prng.js';
 
-const COMMANDS = [
-  [],
-  ['xor'],
-  ['xor-val'],
-  ['pq'],
-  ['pq-val'],
-  ['recover-datap'],
-  ['recover-2data'],
-  ['memcpy'],
-  ['memset'],
-  ['info'],
-  ['bench'],
-  ['demo'],
-  ['completion'],
-  ['md'],
-  ['md', 'examine'],
-  ['md', 'check'],
-  ['md', 'rebuild'],
-  ['md', 'export'],
-  ['md', 'serve'],
-  ['md', 'detect'],
-];
+// every command of the tree, so that a command added later needs examples too
+const COMMANDS = allCommands(commandDefinitions()).map((c) =>
+  commandPath(c) ? commandPath(c).split(' ') : [],
+);
 
 /** The help's sections: "Options", "Global Options", "Examples" -> their lines. */
 function sections(help: string): Record<string, string[]> {
