@@ -59,7 +59,14 @@ const BUILD_HINT = 'run `npm run build` in the raidtx package (needs python3, ma
  * RAIDTX_PREBUILD=DIR makes it look in DIR instead.
  */
 function findAddon(root: string): { path: string; build: NativeBuild } | null {
-  const gypBuild = createRequire(import.meta.url)('node-gyp-build') as { path(dir: string): string };
+  let gypBuild: { path(dir: string): string };
+  try {
+    gypBuild = createRequire(import.meta.url)('node-gyp-build') as typeof gypBuild;
+  } catch {
+    // a tree installed before node-gyp-build was a dependency: its own build only
+    const built = join(root, ADDON);
+    return existsSync(built) ? { path: built, build: 'source' } : null;
+  }
   try {
     const path = gypBuild.path(root);
     // prebuilds/<platform>-<arch>/<name>.node, in `root` or where RAIDTX_PREBUILD points
