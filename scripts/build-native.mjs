@@ -2,42 +2,37 @@
 // Builds the native offload engine (build/Release/raidtx_native.node) with node-gyp.
 // A failed build is not fatal: raidtx then runs on its software path, and this script says so in
 // one line and exits 0 — unless RAIDTX_REQUIRE_NATIVE=1, then it exits 1.
+// As the package's install script (`--if-no-prebuild`) it compiles nothing when the package ships
+// a prebuilt engine that loads here (prebuilds/, see scripts/prebuild.mjs): building from source is
+// the fallback for other platforms. A git checkout always builds from source.
 import { spawnSync } from 'node:child_process';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findNodeGyp, localNodedir } from './native-tools.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const required = process.env.RAIDTX_REQUIRE_NATIVE === '1';
 
-/** node-gyp: from npm's environment or PATH, else the copy bundled with npm itself. */
-function findNodeGyp() {
-  const candidates = [];
-  if (process.env.npm_config_node_gyp) candidates.push(process.env.npm_config_node_gyp);
-  for (const dir of (process.env.PATH ?? '').split(':')) {
-    if (dir) candidates.push(join(dir, 'node-gyp'));
-  }
-  const npmCli = process.env.npm_execpath;
-  if (npmCli) candidates.push(join(dirname(npmCli), '../node_modules/node-gyp/bin/node-gyp.js'));
-  for (const dir of (process.env.PATH ?? '').split(':')) {
-    const npm = join(dir || '.', 'npm');
-    if (!existsSync(npm)) continue;
-    try {
-      candidates.push(join(dirname(realpathSync(npm)), '../node_modules/node-gyp/bin/node-gyp.js'));
-    } catch {}
-  }
-  candidates.push(
-    join(dirname(process.execPath), '../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js'),
-  );
-  return candidates.find((c) => existsSync(c)) ?? null;
-}
-
 /** Local Node headers (offline builds): npm's nodedir, else the ones installed beside node. */
 function nodedirArgs() {
   if (process.env.npm_config_nodedir) return [];
-  const prefix = resolve(dirname(process.execPath), '..');
-  return existsSync(join(prefix, 'include/node/node_api.h')) ? [`--nodedir=${prefix}`] : [];
+  const dir = localNodedir();
+  return dir ? [`--nodedir=${dir}`] : [];
 }
+
+/** True when a shipped prebuild for this platform loads in a fresh node (node-gyp-build's choice). */
+function prebuildLoads() {
+  if (!existsSync(join(root, 'prebuilds')) || existsSync(join(root, '.git'))) return false;
+  const probe = `require(require.resolve('node-gyp-build', { paths: [${JSON.stringify(root)}] }))(${JSON.stringify(root)})`;
+  const r = spawnSync(process.execPath, ['-e', probe], {
+    env: { ...process.env, PREBUILDS_ONLY: '1' },
+    stdio: 'ignore',
+  });
+  return r.status === 0;
+}
+
+if (process.argv.includes('--if-no-prebuild') && prebuildLoads()) process.exit(0);
 
 function giveUp(reason) {
   const line = `raidtx: native engine not built (${reason}); using the software path`;

@@ -4,9 +4,11 @@
 
 import { Command, CommanderError, Option } from 'commander';
 import { defineBench } from './commands/bench.js';
+import { defineCompletion } from './commands/completion.js';
 import { defineDemo } from './commands/demo.js';
 import { defineInfo } from './commands/info.js';
 import { type CommandResult, type Invoke, parseGlobals } from './commands/lib/context.js';
+import { attachExamples, helpConfig } from './commands/lib/help.js';
 import { makeUi } from './commands/lib/ui.js';
 import { packageVersion } from './commands/lib/version.js';
 import { defineMd } from './commands/md/index.js';
@@ -34,7 +36,7 @@ function buildProgram(invoke: Invoke): Command {
     .addOption(new Option('--engine <mode>', 'auto, native or software (env RAIDTX_ENGINE)'))
     .option('--offset <size>', 'start offset added to every member (sizes: bytes or K M G T s)')
     .option('--length <size>', 'bytes per member to process')
-    .option('--chunk <size>', 'bytes per member per step (default 1M)')
+    .option('--step <size>', 'bytes per member per step (default 1M; md commands: 4M, whole chunks)')
     .option('--pad', 'read shorter members as zero-padded instead of refusing unequal sizes')
     .option('--granularity <size>', 'report unit of the val commands (default 4096)')
     .option('--force', 'allow writing to block devices')
@@ -43,7 +45,7 @@ function buildProgram(invoke: Invoke): Command {
       '--verify',
       "xor, pq, recover-*: check each chunk's result with a dependent val operation before writing",
     )
-    .configureHelp({ showGlobalOptions: true })
+    .configureHelp(helpConfig)
     .showSuggestionAfterError(true);
   for (const define of [
     defineXor,
@@ -58,10 +60,23 @@ function buildProgram(invoke: Invoke): Command {
     defineBench,
     defineDemo,
     defineMd,
+    defineCompletion,
   ]) {
     define(program, invoke);
   }
+  attachExamples(program);
   return program;
+}
+
+/** A commander error, with a pointer where an old option name was used (`--chunk` before `--step`). */
+function withHint(message: string): string {
+  if (!/unknown option '--chunk\b/.test(message)) return message;
+  return `${message.replace(/\n$/, '')} (--chunk is the md chunk size, in md commands only; the bytes per member per step is --step)${message.endsWith('\n') ? '\n' : ''}`;
+}
+
+/** The command definitions alone (nothing runs): what the man page is generated from. */
+export function commandDefinitions(): Command {
+  return buildProgram(async () => {});
 }
 
 /** Applies exitOverride and our error format to the program and every subcommand. */
@@ -69,7 +84,7 @@ function configure(cmd: Command, write: (s: string) => void): void {
   cmd.exitOverride();
   cmd.configureOutput({
     writeErr: write,
-    outputError: (str, w) => w(`raidtx: ${str.replace(/^error: /, '')}`),
+    outputError: (str, w) => w(`raidtx: ${withHint(str.replace(/^error: /, ''))}`),
   });
   for (const sub of cmd.commands) configure(sub, write);
 }
@@ -178,7 +193,7 @@ function report(err: unknown, json: boolean, command: string): number {
     // help and version are successes; everything else commander refuses is a usage error (exit 2)
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0)
       return 0;
-    if (json) process.stdout.write(jsonError(command, 2, err.message.replace(/^error: /, '')));
+    if (json) process.stdout.write(jsonError(command, 2, withHint(err.message.replace(/^error: /, ''))));
     return 2;
   }
   if (err instanceof RaidtxError) {

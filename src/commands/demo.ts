@@ -18,8 +18,8 @@ import { activeEngine, kernelName } from '../index.js';
 import {
   type CommandResult,
   type Context,
-  DEFAULT_CHUNK,
   DEFAULT_GRANULARITY,
+  DEFAULT_STEP,
   type Invoke,
 } from './lib/context.js';
 import { gbps, round } from './lib/render.js';
@@ -49,7 +49,7 @@ export async function runDemo(ctx: Context): Promise<CommandResult> {
     offset: 0,
     length: null,
     pad: false,
-    step: DEFAULT_CHUNK,
+    step: DEFAULT_STEP,
     force: ctx.opts.force,
     signal: ctx.signal,
   };

@@ -13,6 +13,13 @@ export function defineInfo(program: Command, invoke: Invoke): void {
     .action((_o: unknown, cmd: Command) => invoke(cmd, (ctx) => runInfo(ctx)));
 }
 
+/** How `info` names where the addon came from. */
+const BUILD_WORDS = {
+  prebuilt: 'prebuilt (shipped in the package)',
+  source: 'built from source',
+  override: 'from RAIDTX_NATIVE_PATH',
+} as const;
+
 /** Per-op kernels keyed by command name, like every report. */
 function byCommand(kernels: Record<OpName, string>): Record<string, string> {
   return Object.fromEntries(OP_NAMES.map((op) => [OP_COMMAND[op], kernels[op]]));
@@ -20,7 +27,7 @@ function byCommand(kernels: Record<OpName, string>): Record<string, string> {
 
 interface CommandInfo {
   engines: {
-    native: { available: boolean; reason?: string; kernels?: Record<string, string>; cpu?: string[] };
+    native: EngineInfo['engines']['native'] & { kernels?: Record<string, string> };
     software: { available: true; kernels: Record<string, string> };
   };
   default: 'native' | 'software';
@@ -48,6 +55,7 @@ export async function runInfo(ctx: Context): Promise<CommandResult> {
     `engine in use by default: ${c.bold(info.default)}`,
     `native:   ${native.available ? c.green('available') : `${c.yellow('unavailable')} (${native.reason})`}`,
   ];
+  if (native.build) lines.push(`  ${BUILD_WORDS[native.build]}: ${native.path}`);
   if (native.available) {
     lines.push(`  cpu features: ${(native.cpu ?? []).join(' ') || 'none'}`);
     for (const op of OP_NAMES.map((o) => OP_COMMAND[o]))

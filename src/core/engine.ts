@@ -7,7 +7,7 @@
 // The library starts in auto and reads no environment; callers (the command line among them)
 // choose with setEngine.
 import { availableParallelism } from 'node:os';
-import { loadNative, type NativeAddon } from '../native/loader.js';
+import { loadNative, type NativeAddon, type NativeBuild } from '../native/loader.js';
 import { registerChannel, setChannelPolicy, setInlineRunner, unregisterChannels } from './async-tx.js';
 import { Channel, type ChannelExecutor } from './channel.js';
 import { INLINE_MAX_BYTES } from './contract.js';
@@ -96,7 +96,16 @@ export function kernelName(op: OpName): string {
 
 export interface EngineInfo {
   engines: {
-    native: { available: boolean; reason?: string; kernels?: Record<OpName, string>; cpu?: string[] };
+    native: {
+      available: boolean;
+      /** how the addon was made: shipped prebuilt, compiled on this machine, or RAIDTX_NATIVE_PATH */
+      build?: NativeBuild;
+      /** the addon file loaded (or that failed to load) */
+      path?: string;
+      reason?: string;
+      kernels?: Record<OpName, string>;
+      cpu?: string[];
+    };
     software: { available: true; kernels: Record<OpName, string> };
   };
   default: 'native' | 'software';
@@ -104,7 +113,8 @@ export interface EngineInfo {
 
 /** The engines: whether native loaded (and why not), the kernel per op, CPU features. */
 export function engineInfo(): EngineInfo {
-  const { addon, reason } = loadNative();
+  const { addon, reason, build, path } = loadNative();
+  const file = { ...(build ? { build } : {}), ...(path ? { path } : {}) };
   const softKernels = Object.fromEntries(OP_NAMES.map((op) => [op, SOFTWARE_KERNEL])) as Record<
     OpName,
     string
@@ -112,7 +122,7 @@ export function engineInfo(): EngineInfo {
   if (!addon) {
     return {
       engines: {
-        native: { available: false, reason: reason ?? 'not loaded' },
+        native: { available: false, ...file, reason: reason ?? 'not loaded' },
         software: { available: true, kernels: softKernels },
       },
       default: 'software',
@@ -123,6 +133,7 @@ export function engineInfo(): EngineInfo {
     engines: {
       native: {
         available: true,
+        ...file,
         kernels: Object.fromEntries(OP_NAMES.map((op) => [op, k[op].selected])) as Record<OpName, string>,
         cpu: addon.cpuFeatures(),
       },

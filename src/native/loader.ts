@@ -1,5 +1,7 @@
-// Loads the native offload engine (build/Release/raidtx_native.node) and, when it cannot, says why
-// and what to do — like sharp's lib/sharp.js. Never throws: callers fall back to the software path.
+// Loads the native offload engine and, when it cannot, says why and what to do — like sharp's
+// lib/sharp.js. Never throws: callers fall back to the software path. The addon is found as
+// node-gyp-build finds it: a from-source build (build/Release/raidtx_native.node) first, else the
+// prebuilt binary shipped in the package (prebuilds/<platform>-<arch>/raidtx.<libc>.node).
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -36,16 +38,46 @@ export interface NativeAddon {
   readonly inlineMaxBytes: number;
 }
 
+/** Where the addon came from: shipped prebuilt, compiled on this machine, or RAIDTX_NATIVE_PATH. */
+export type NativeBuild = 'prebuilt' | 'source' | 'override';
+
 export interface NativeLoadResult {
   addon: NativeAddon | null;
   /** why the addon is not loaded, and what to do about it */
   reason: string | null;
   /** the file that was (or would have been) loaded */
   path: string | null;
+  /** how `path` was made (null when no file was found) */
+  build: NativeBuild | null;
 }
 
 const ADDON = join('build', 'Release', 'raidtx_native.node');
 const BUILD_HINT = 'run `npm run build` in the raidtx package (needs python3, make and a C compiler)';
+
+/**
+ * node-gyp-build's choice in `root` (build/Release, else a matching prebuild), or null; env
+ * RAIDTX_PREBUILD=DIR makes it look in DIR instead.
+ */
+function findAddon(root: string): { path: string; build: NativeBuild } | null {
+  let gypBuild: { path(dir: string): string };
+  try {
+    gypBuild = createRequire(import.meta.url)('node-gyp-build') as typeof gypBuild;
+  } catch {
+    // a tree installed before node-gyp-build was a dependency: its own build only
+    const built = join(root, ADDON);
+    return existsSync(built) ? { path: built, build: 'source' } : null;
+  }
+  try {
+    const path = gypBuild.path(root);
+    // prebuilds/<platform>-<arch>/<name>.node, in `root` or where RAIDTX_PREBUILD points
+    return {
+      path,
+      build: /[/\\]prebuilds[/\\][^/\\]+[/\\][^/\\]+\.node$/.test(path) ? 'prebuilt' : 'source',
+    };
+  } catch {
+    return null; // "No native build was found": neither a build nor a prebuild for this platform
+  }
+}
 
 /** The raidtx package root: the nearest directory upwards whose package.json is named raidtx. */
 export function packageRoot(from: string = dirname(fileURLToPath(import.meta.url))): string | null {
@@ -79,17 +111,32 @@ function isAddon(x: unknown): x is NativeAddon {
 function load(): NativeLoadResult {
   const override = process.env.RAIDTX_NATIVE_PATH;
   let path: string;
+  let build: NativeBuild;
   if (override) {
     path = resolve(override);
+    build = 'override';
     if (!existsSync(path))
-      return { addon: null, reason: `RAIDTX_NATIVE_PATH=${override}: no such file`, path };
+      return { addon: null, reason: `RAIDTX_NATIVE_PATH=${override}: no such file`, path, build: null };
   } else {
     const root = packageRoot();
     if (!root)
-      return { addon: null, reason: 'cannot find the raidtx package root (package.json)', path: null };
-    path = join(root, ADDON);
-    if (!existsSync(path))
-      return { addon: null, reason: `not built (${path} is missing): ${BUILD_HINT}`, path };
+      return {
+        addon: null,
+        reason: 'cannot find the raidtx package root (package.json)',
+        path: null,
+        build: null,
+      };
+    const found = findAddon(root);
+    if (!found) {
+      const where = `${process.platform}-${process.arch}`;
+      return {
+        addon: null,
+        reason: `not built (no ${join(root, ADDON)}) and no prebuilt engine for ${where}: ${BUILD_HINT}`,
+        path: join(root, ADDON),
+        build: null,
+      };
+    }
+    ({ path, build } = found);
   }
   try {
     const addon: unknown = createRequire(import.meta.url)(path);
@@ -98,15 +145,16 @@ function load(): NativeLoadResult {
         addon: null,
         reason: `${path} is not the raidtx engine (exports missing): ${BUILD_HINT}`,
         path,
+        build,
       };
     }
-    return { addon, reason: null, path };
+    return { addon, reason: null, path, build };
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     const hint = /NODE_MODULE_VERSION|undefined symbol|wrong ELF class|invalid ELF header/.test(msg)
       ? `built for another Node.js or platform: ${BUILD_HINT}`
       : BUILD_HINT;
-    return { addon: null, reason: `cannot load ${path}: ${msg.split('\n')[0]}; ${hint}`, path };
+    return { addon: null, reason: `cannot load ${path}: ${msg.split('\n')[0]}; ${hint}`, path, build };
   }
 }
 

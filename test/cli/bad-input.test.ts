@@ -55,7 +55,18 @@ describe('bad input is refused with exit 2, naming the culprit, writing nothing'
       ['recover-2data', '-P', 'd1', '-Q', 'd2', 'missing', 'missing', 'd0', '-o', 'R', '-o', 'R'],
       /same file/,
     ],
-    ['a fractional size', ['--chunk', '4.5G', 'xor', '-o', 'X', 'd0', 'd1'], /--chunk: invalid size '4.5G'/],
+    [
+      'the old --chunk for the step, after the command',
+      ['xor', '--chunk', '4K', '-o', 'X', 'd0', 'd1'],
+      /^raidtx: unknown option '--chunk' \(--chunk is the md chunk size, in md commands only; the bytes per member per step is --step\)$/m,
+    ],
+    [
+      'the old --chunk for the step, before the command',
+      ['--chunk=4K', 'pq', '-P', 'P', '-Q', 'Q', 'd0', 'd1'],
+      /^raidtx: unknown option '--chunk=4K' \(.*the bytes per member per step is --step\)$/m,
+    ],
+    ['a step above 1G', ['--step', '2G', 'xor', '-o', 'X', 'd0', 'd1'], /--step: at most 1G per member/],
+    ['a fractional size', ['--step', '4.5G', 'xor', '-o', 'X', 'd0', 'd1'], /--step: invalid size '4.5G'/],
     ['a negative size', ['--length', '-1', 'xor', '-o', 'X', 'd0', 'd1'], /--length: invalid size '-1'/],
     ['an unknown suffix', ['--offset', '1X', 'xor', '-o', 'X', 'd0', 'd1'], /--offset: invalid size '1X'/],
     ['an empty size', ['--granularity', '', 'xor-val', 'd0', 'd1'], /--granularity: invalid size ''/],
@@ -130,7 +141,7 @@ describe('bad input is refused with exit 2, naming the culprit, writing nothing'
   it('with --json, names the command even after global options with values', async () => {
     for (const [args, command] of [
       [['--json', '--engine', 'software', 'pq', '--nope'], 'pq'],
-      [['--json', '--chunk', '4K', 'md', 'export', '--nope'], 'md export'],
+      [['--json', '--step', '4K', 'md', 'export', '--nope'], 'md export'],
       [['--engine', 'software', '--json', 'md', 'check', 'missing'], 'md check'],
     ] as const) {
       const r = await raidtx([...args], { cwd: dir });

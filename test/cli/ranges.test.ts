@@ -13,21 +13,21 @@ describe('member ranges and sizes', () => {
   after(cleanupTmp);
 
   for (const size of [0, 1, 63, 65, 4097]) {
-    it(`pq, xor and recover-2data of ${size}-byte members with --chunk 64`, async () => {
+    it(`pq, xor and recover-2data of ${size}-byte members with --step 64`, async () => {
       const dir = tmp();
       const data = randomBuffers(5, size, size + 3);
       const names = writeMembers(dir, data).map((p) => p.slice(dir.length + 1));
       const ref = refPQ(data, size);
-      let r = await raidtx(['--chunk', '64', 'pq', '-P', 'P', '-Q', 'Q', ...names], { cwd: dir });
+      let r = await raidtx(['--step', '64', 'pq', '-P', 'P', '-Q', 'Q', ...names], { cwd: dir });
       expect(r.code, r.stderr).to.equal(0);
       expect(readFileSync(join(dir, 'P')).equals(ref.p)).to.equal(true);
       expect(readFileSync(join(dir, 'Q')).equals(ref.q)).to.equal(true);
-      r = await raidtx(['--chunk', '64', 'xor', '-o', 'X', ...names], { cwd: dir });
+      r = await raidtx(['--step', '64', 'xor', '-o', 'X', ...names], { cwd: dir });
       expect(r.code, r.stderr).to.equal(0);
       expect(readFileSync(join(dir, 'X')).equals(ref.p)).to.equal(true);
       r = await raidtx(
         [
-          '--chunk',
+          '--step',
           '64',
           'recover-2data',
           '-P',
@@ -61,7 +61,7 @@ describe('member ranges and sizes', () => {
     );
     const specs = data.map((_, i) => `f${i}@${1000 * (i + 1)}`);
     const r = await raidtx(
-      ['--offset', '100', '--length', '5000', '--chunk', '777', 'pq', '-P', 'P', '-Q', 'Q', ...specs],
+      ['--offset', '100', '--length', '5000', '--step', '777', 'pq', '-P', 'P', '-Q', 'Q', ...specs],
       { cwd: dir },
     );
     expect(r.code, r.stderr).to.equal(0);
@@ -97,7 +97,7 @@ describe('member ranges and sizes', () => {
       randomBuffers(1, 4999, 3)[0]!,
     ];
     const names = writeMembers(dir, data).map((p) => p.slice(dir.length + 1));
-    const r = await raidtx(['--pad', '--chunk', '1024', 'pq', '-P', 'P', '-Q', 'Q', ...names], { cwd: dir });
+    const r = await raidtx(['--pad', '--step', '1024', 'pq', '-P', 'P', '-Q', 'Q', ...names], { cwd: dir });
     expect(r.code, r.stderr).to.equal(0);
     const ref = refPQ(data, 5000);
     expect(readFileSync(join(dir, 'P')).equals(ref.p)).to.equal(true);
@@ -115,7 +115,7 @@ describe('member ranges and sizes', () => {
       closeSync(fd);
     });
     const specs = data.map((_, i) => `s${i}@${at}`);
-    let r = await raidtx(['--length', '70000', '--chunk', '32K', 'pq', '-P', 'P', '-Q', 'Q', ...specs], {
+    let r = await raidtx(['--length', '70000', '--step', '32K', 'pq', '-P', 'P', '-Q', 'Q', ...specs], {
       cwd: dir,
     });
     expect(r.code, r.stderr).to.equal(0);

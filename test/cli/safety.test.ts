@@ -57,13 +57,10 @@ describe('interrupts and atomic outputs', function () {
 
   it('SIGINT during a large pq: exit 130, no P/Q file, no temporary left', async () => {
     const before = listing(dir);
-    const r = await raidtx(
-      ['--engine', 'software', '--chunk', '256K', 'pq', '-P', 'P', '-Q', 'Q', ...names],
-      {
-        cwd: dir,
-        onSpawn: interruptWhenWriting(dir, 'SIGINT'),
-      },
-    );
+    const r = await raidtx(['--engine', 'software', '--step', '256K', 'pq', '-P', 'P', '-Q', 'Q', ...names], {
+      cwd: dir,
+      onSpawn: interruptWhenWriting(dir, 'SIGINT'),
+    });
     expect(r.code, r.stderr).to.equal(130);
     expect(r.stderr).to.match(/interrupted by SIGINT/);
     expect(existsSync(join(dir, 'P'))).to.equal(false);
@@ -75,13 +72,10 @@ describe('interrupts and atomic outputs', function () {
     writeFileSync(join(dir, 'P'), 'old P');
     writeFileSync(join(dir, 'Q'), 'old Q');
     const before = listing(dir);
-    const r = await raidtx(
-      ['--engine', 'software', '--chunk', '256K', 'pq', '-P', 'P', '-Q', 'Q', ...names],
-      {
-        cwd: dir,
-        onSpawn: interruptWhenWriting(dir, 'SIGTERM'),
-      },
-    );
+    const r = await raidtx(['--engine', 'software', '--step', '256K', 'pq', '-P', 'P', '-Q', 'Q', ...names], {
+      cwd: dir,
+      onSpawn: interruptWhenWriting(dir, 'SIGTERM'),
+    });
     expect(r.code, r.stderr).to.equal(130);
     expect(readFileSync(join(dir, 'P'), 'utf8')).to.equal('old P');
     expect(readFileSync(join(dir, 'Q'), 'utf8')).to.equal('old Q');

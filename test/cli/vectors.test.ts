@@ -37,7 +37,7 @@ for (const engine of ['software', 'native'] as const) {
         });
 
         it('pq writes P and Q equal to p.bin and q.bin', async () => {
-          const r = await run(['pq', '-P', 'P', '-Q', 'Q', ...members, '--chunk', '1000']);
+          const r = await run(['pq', '-P', 'P', '-Q', 'Q', ...members, '--step', '1000']);
           expect(r.code, r.stderr).to.equal(0);
           expect(readFileSync(join(dir, 'P')).equals(v.p)).to.equal(true);
           expect(readFileSync(join(dir, 'Q')).equals(v.q)).to.equal(true);

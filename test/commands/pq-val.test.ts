@@ -89,8 +89,8 @@ describe('pq-val reports mismatches with the suspect member', () => {
     ]);
   });
 
-  it('reports at --granularity, whatever --chunk', async () => {
-    const r = await pqVal(setup([['d1', 9000]]), ['--granularity', '512', '--chunk', '1000']);
+  it('reports at --granularity, whatever --step', async () => {
+    const r = await pqVal(setup([['d1', 9000]]), ['--granularity', '512', '--step', '1000']);
     expect(JSON.parse(r.stdout).mismatches).to.deep.equal([
       { offset: 8704, length: 512, p: true, q: true, suspect: { role: 'data', index: 1 } },
     ]);

@@ -14,7 +14,7 @@ describe('xor', () => {
     const dir = tmp();
     const data = randomBuffers(3, 5000, 12);
     writeMembers(dir, data);
-    const r = await raidtx(['--chunk', '1000', 'xor', '--verify', '--accumulate', '-o', 'd0', 'd1', 'd2'], {
+    const r = await raidtx(['--step', '1000', 'xor', '--verify', '--accumulate', '-o', 'd0', 'd1', 'd2'], {
       cwd: dir,
     });
     expect(r.code, r.stderr).to.equal(0);

@@ -30,7 +30,7 @@ describe('reliability: crash safety (SIGKILL mid-write)', function () {
     const oldQSum = sha256(q);
 
     let childPid = 0;
-    const r = await raidtx(['pq', '--engine', 'software', '--chunk', '256K', '-P', p, '-Q', q, ...members], {
+    const r = await raidtx(['pq', '--engine', 'software', '--step', '256K', '-P', p, '-Q', q, ...members], {
       onSpawn(child) {
         childPid = child.pid ?? 0;
         const poll = setInterval(() => {

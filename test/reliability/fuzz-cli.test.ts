@@ -92,7 +92,7 @@ const option: fc.Arbitrary<string[]> = fc.oneof(
     fc.constantFrom(
       '--offset',
       '--length',
-      '--chunk',
+      '--step',
       '--granularity',
       '--src-offset',
       '--dest-offset',

@@ -36,7 +36,7 @@ describe('reliability: concurrent runs', function () {
         'pq',
         '--engine',
         native.available || engine !== 'native' ? engine : 'auto',
-        '--chunk',
+        '--step',
         `${256 << i}K`,
         '-P',
         join(dir, `p${i}`),
@@ -64,7 +64,7 @@ describe('reliability: concurrent runs', function () {
     // small chunks on the software path: long enough runs that their writes really overlap
     const results = await Promise.all(
       ['64K', '128K', '96K', '1M'].map((chunk) =>
-        raidtx(['pq', '--engine', 'software', '--chunk', chunk, '-P', p, '-Q', q, ...members]),
+        raidtx(['pq', '--engine', 'software', '--step', chunk, '-P', p, '-Q', q, ...members]),
       ),
     );
     for (const r of results) expect(r.code, r.stderr).to.equal(0);

@@ -15,8 +15,8 @@ export interface GlobalOptions {
   offset: number;
   /** --length, or null for the members' size */
   length: number | null;
-  /** --chunk: bytes per member per step */
-  chunk: number;
+  /** --step: bytes per member per step */
+  step: number;
   pad: boolean;
   /** --granularity: report unit of the val commands */
   granularity: number;
@@ -53,7 +53,7 @@ export type Invoke = (
   how?: InvokeOptions,
 ) => Promise<void>;
 
-export const DEFAULT_CHUNK = 1024 * 1024;
+export const DEFAULT_STEP = 1024 * 1024;
 export const DEFAULT_GRANULARITY = 4096;
 
 /** Turns commander's raw option values into typed global options; bad values name the option. */
@@ -64,8 +64,8 @@ export function parseGlobals(raw: Record<string, unknown>): GlobalOptions {
     raw.granularity === undefined
       ? DEFAULT_GRANULARITY
       : parsePositiveSize(String(raw.granularity), '--granularity');
-  const chunk = raw.chunk === undefined ? DEFAULT_CHUNK : parsePositiveSize(String(raw.chunk), '--chunk');
-  if (chunk > 1024 ** 3) throw new UsageError(`--chunk: at most 1G per member`);
+  const step = raw.step === undefined ? DEFAULT_STEP : parsePositiveSize(String(raw.step), '--step');
+  if (step > 1024 ** 3) throw new UsageError(`--step: at most 1G per member`);
   const engineFromEnv = raw.engine === undefined && process.env.RAIDTX_ENGINE !== undefined;
   return {
     json: Boolean(raw.json),
@@ -75,7 +75,7 @@ export function parseGlobals(raw: Record<string, unknown>): GlobalOptions {
     ),
     offset: size('offset', raw.offset) ?? 0,
     length: size('length', raw.length),
-    chunk,
+    step,
     pad: Boolean(raw.pad),
     granularity,
     force: Boolean(raw.force),
@@ -89,8 +89,8 @@ export function collect(value: string, previous: string[] | undefined): string[]
   return [...(previous ?? []), value];
 }
 
-/** The core's job options from the global options (step = --chunk, bytes per member per step). */
-export function jobOptions(ctx: Context, step = ctx.opts.chunk): JobOptions {
+/** The core's job options from the global options (--step: bytes per member per step). */
+export function jobOptions(ctx: Context, step = ctx.opts.step): JobOptions {
   const { offset, length, pad, force } = ctx.opts;
   return {
     offset,

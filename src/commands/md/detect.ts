@@ -9,7 +9,7 @@ import type { Candidate } from '../../core/md/detect/candidates.js';
 import { DEFAULT_SAMPLE, type DetectInput, detectGeometry } from '../../core/md/detect/detect.js';
 import { parseSpecs } from '../lib/args.js';
 import { type Invoke, jobOptions } from '../lib/context.js';
-import { parseMdInput } from './options.js';
+import { mdChunkOption, parseMdInput } from './options.js';
 
 export function defineMdDetect(md: Command, invoke: Invoke): void {
   md.command('detect')
@@ -17,6 +17,7 @@ export function defineMdDetect(md: Command, invoke: Invoke): void {
     .argument('<members...>', 'member images or devices, any order; `missing` for absent members')
     .addOption(new Option('--level <n>', 'only this RAID level (5 or 6)'))
     .addOption(new Option('--layout <name>', 'only this md layout'))
+    .addOption(mdChunkOption('only this md chunk size'))
     .addOption(new Option('--raid-disks <n>', 'members in the array (default: the members given)'))
     .addOption(new Option('--data-offset <size>', 'data offset of every member'))
     .option('--sample <size>', 'bytes read at most from each member (default 256M)')

@@ -15,12 +15,16 @@ import { type ArrayRange, arrayRange } from '../../core/md/range.js';
 import { parseSpecs } from '../lib/args.js';
 import type { CommandResult, Context } from '../lib/context.js';
 
-/** Options every md subcommand takes (geometry for members without superblocks, staleness, step). */
+/**
+ * Options every md subcommand takes (geometry for members without superblocks, staleness). Here
+ * `--chunk` is the md chunk size; the step is the global `--step`.
+ */
 export function geometryOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--level <n>', 'without superblocks: RAID level (5 or 6)'))
     .addOption(new Option('--layout <name>', 'without superblocks: md layout name (e.g. left-symmetric)'))
     .addOption(new Option('--raid-disks <n>', 'without superblocks: number of members'))
+    .addOption(mdChunkOption('without superblocks: md chunk size'))
     .addOption(new Option('--data-offset <size>', 'without superblocks: where data starts on each member'))
     .option('--include-stale', 'use members whose events count lags the others')
     .option(
@@ -31,13 +35,17 @@ export function geometryOptions(cmd: Command): Command {
       '--metadata <version>',
       'read only this metadata: an md version (0.90, 1.0, 1.1, 1.2), imsm, ddf, or none (explicit geometry)',
     )
-    .option('--step <size>', 'bytes per member per step (default 4M, whole chunks)')
     .option('--volume <n|name>', 'firmware RAID (IMSM, DDF): the volume of the container, by index or name')
     .option(
       '--serial <member=serial>',
       "IMSM: a member's drive serial (repeatable; images named after their serial need none)",
       (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
     );
+}
+
+/** `--chunk`: in md commands (and only there) the md chunk size. */
+export function mdChunkOption(description: string): Option {
+  return new Option('--chunk <size>', description);
 }
 
 export interface MdInput {
@@ -55,8 +63,9 @@ export interface MdInput {
 }
 
 /**
- * Reads the md options. The global `--chunk` is the md chunk size here (explicit geometry), and
- * `--length` with `--from` are array coordinates.
+ * Reads the md options: `--chunk` is the md chunk size (explicit geometry), the global `--step` is
+ * null when not given (md then steps 4M, whole chunks), and `--length` with `--from` are array
+ * coordinates.
  */
 export function parseMdInput(members: string[], o: Record<string, unknown>): MdInput {
   const int = (name: string, v: unknown): number | undefined => {

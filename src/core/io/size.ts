@@ -18,7 +18,7 @@ const MULTIPLIER: Record<string, number> = {
 
 /**
  * Parses `text` as a size in bytes. `what` names the option or member in the error message
- * (e.g. `--chunk`, `member 'disk0.img'`). Results are exact integers up to 2^53 - 1.
+ * (e.g. `--step`, `member 'disk0.img'`). Results are exact integers up to 2^53 - 1.
  */
 export function parseSize(text: string, what: string): number {
   const m = /^([0-9]+)([a-zA-Z]?)$/.exec(text.trim());

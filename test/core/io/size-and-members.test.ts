@@ -22,7 +22,7 @@ describe('io: size strings', () => {
   });
   for (const bad of ['4.5G', '-1', '1X', '', ' 1', '1 ', 'K', '0x10', '1e3', '99999999999999999T']) {
     it(`refuses '${bad}', naming the option`, () => {
-      expect(() => parseSize(bad, '--chunk')).to.throw(UsageError, /--chunk/);
+      expect(() => parseSize(bad, '--step')).to.throw(UsageError, /--step/);
     });
   }
 });
