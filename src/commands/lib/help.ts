@@ -124,6 +124,17 @@ export const EXAMPLES: Record<string, Example[]> = {
     ),
     ex('raidtx md serve sda.img sdb.img sdc.img sdd.img --listen 10809', 'over TCP on 127.0.0.1:10809'),
   ],
+  'md layout': [
+    ex(
+      'raidtx md layout sda.img sdb.img sdc.img sdd.img',
+      'which member holds D0.., P and Q in the first stripes',
+    ),
+    ex(
+      'raidtx md layout --level 6 --layout left-symmetric --chunk 64K --raid-disks 5 missing missing missing missing missing',
+      'a geometry alone, before any disk is read',
+    ),
+    ex('raidtx --json md layout --stripes 4 sda.img sdb.img sdc.img sdd.img', 'the grid as data'),
+  ],
   'md detect': [
     ex(
       'raidtx md detect sdc.img sda.img sdd.img sdb.img',
@@ -155,7 +166,7 @@ export function commandPath(cmd: Command): string {
 }
 
 const OPS = ['xor', 'xor-val', 'pq', 'pq-val', 'recover-datap', 'recover-2data', 'memcpy', 'memset'];
-const MD = ['md examine', 'md check', 'md rebuild', 'md export', 'md serve', 'md detect'];
+const MD = ['md examine', 'md check', 'md rebuild', 'md export', 'md serve', 'md detect', 'md layout'];
 
 /**
  * Where each global option does something (by its long name). A global named here is listed only
@@ -164,7 +175,14 @@ const MD = ['md examine', 'md check', 'md rebuild', 'md export', 'md serve', 'md
 export const GLOBAL_SCOPE: Record<string, readonly string[]> = {
   '--version': [''],
   '--json': ['', ...OPS, 'info', 'bench', 'demo', 'md', ...MD],
-  '--engine': ['', ...OPS, 'bench', 'demo', 'md', ...MD.filter((c) => c !== 'md examine')],
+  '--engine': [
+    '',
+    ...OPS,
+    'bench',
+    'demo',
+    'md',
+    ...MD.filter((c) => c !== 'md examine' && c !== 'md layout'),
+  ],
   '--offset': ['', ...OPS, 'md', ...MD],
   '--length': ['', ...OPS, 'md', 'md check', 'md export'],
   '--step': ['', ...OPS, 'md', 'md check', 'md rebuild', 'md export', 'md detect'],
