@@ -407,6 +407,13 @@ describe('damaged members: recover-*, pq-val, xor-val (faultfs, GNU ddrescue, ha
         expect(h.stderr).to.equal('');
       });
 
+      it('pq-val with only -P: an unreadable data member leaves nothing to check there (exit 4)', async () => {
+        fs().faults(eioRules([{ name: 'd3', offset: 8192, length: 4096 }]));
+        const r = await cli(['pq-val', '-P', mnt('p'), ...[0, 1, 2, 3].map((i) => mnt(`d${i}`))]);
+        expect(r.code, r.stderr).to.equal(4);
+        expect(json(r).unchecked).to.deep.equal([{ offset: 8192, length: 4096, members: [mnt('d3')] }]);
+      });
+
       for (const way of ['eio', 'ddrescue'] as Way[]) {
         it(`xor-val, damage from ${way}: unreadable ranges unchecked, not mismatches, exit 4`, async function () {
           const bad: BadRange[] = [{ name: 'd2', offset: 4096 * 3 + 512, length: 512 }];
