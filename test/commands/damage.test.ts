@@ -389,22 +389,38 @@ describe('damaged members: recover-*, pq-val, xor-val (faultfs, GNU ddrescue, ha
         });
       }
 
-      it('pq-val: a corruption where a data member is unreadable is still found (via Q), exit 1', async () => {
+      it('pq-val: corruption where a data member is unreadable is still found (via Q), exit 1; granules keep their grid', async () => {
         const dir = join(fs().backing, `c-${engine}`);
         mkdirSync(dir, { recursive: true });
         const names = ['d0', 'd1', 'd2', 'd3', 'p', 'q'];
         names.forEach((n) => writeFileSync(join(dir, n), readFileSync(join(fs().backing, n))));
-        flipByte(join(dir, 'd2'), 25000);
+        flipByte(join(dir, 'd2'), 25000); // where d1 is unreadable
+        flipByte(join(dir, 'd2'), 41000); // just after it
         const m = (n: string) => join(fs().mnt, `c-${engine}`, n);
-        fs().faults([`eiorange /c-${engine}/d1 20000 20000`]);
-        const r = await cli(['pq-val', '-P', m('p'), '-Q', m('q'), m('d0'), m('d1'), m('d2'), m('d3')]);
+        fs().faults([`eiorange /c-${engine}/d1 ${39 * 512} ${40 * 512}`]);
+        const r = await cli([
+          'pq-val',
+          '--sector',
+          '512',
+          '-P',
+          m('p'),
+          '-Q',
+          m('q'),
+          m('d0'),
+          m('d1'),
+          m('d2'),
+          m('d3'),
+        ]);
         expect(r.code, r.stderr).to.equal(1);
         const j = json(r);
         expect(j.mismatches).to.deep.equal([
           { offset: 24576, length: 4096, p: false, q: true, suspect: { role: 'unknown' } },
+          { offset: 40960, length: 4096, p: true, q: true, suspect: { role: 'data', index: 2 } },
         ]);
         expect(j.unchecked).to.deep.equal([]);
-        expect(j.unreadable).to.have.length(1);
+        expect(j.unreadable).to.deep.equal([
+          { member: m('d1'), offset: 39 * 512, length: 40 * 512, source: 'eio' },
+        ]);
       });
 
       it('pq-val with P unreadable alone checks Q (exit 0); healthy output unchanged', async () => {
