@@ -1,6 +1,13 @@
 import { expect } from 'chai';
 import { addDamage, type MemberDamage } from '../../../src/core/damage/damage.js';
-import { clip, clipDisjoint, gaps, normalize, segments, unitPieces } from '../../../src/core/damage/extents.js';
+import {
+  clip,
+  clipDisjoint,
+  gaps,
+  normalize,
+  segments,
+  unitPieces,
+} from '../../../src/core/damage/extents.js';
 import { damageIn } from '../../../src/core/damage/read.js';
 import type { InputMember } from '../../../src/core/io/members.js';
 import { prng } from '../../helpers/prng.js';
