@@ -253,12 +253,20 @@ describe('damaged members: recover-*, pq-val, xor-val (faultfs, GNU ddrescue, ha
         });
       }
 
-      it('recover-datap --map-out: the single output's map goes there, none beside the output', async () => {
+      it('recover-datap --map-out: the map of the single output goes there, none beside the output', async () => {
         fs().faults(eioRules(bad3));
         const o = join(out, 'd1.new');
         const mo = join(out, 'lost.map');
-        const r = await cli(['recover-datap', '--sector', '512', '--map-out', mo, '-Q', mnt('q')]
-          .concat([mnt('d0'), 'missing', mnt('d2'), mnt('d3'), '-o', o]));
+        const r = await cli(
+          ['recover-datap', '--sector', '512', '--map-out', mo, '-Q', mnt('q')].concat([
+            mnt('d0'),
+            'missing',
+            mnt('d2'),
+            mnt('d3'),
+            '-o',
+            o,
+          ]),
+        );
         expect(r.code, r.stderr).to.equal(4);
         expect(mapLost(mo)).to.deep.equal(units(bad3));
         expect(existsSync(`${o}.map`)).to.equal(false);
