@@ -2,7 +2,17 @@
 // the same damage given three ways — read errors at run time (faultfs), a mapfile made by real GNU
 // ddrescue over the faulty member, a hand-written map — gives the same result, on every engine.
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { cleanupTmp, flipByte, type RunResult, raidtx, tmp } from '../helpers/cli.js';
@@ -15,6 +25,7 @@ import {
   useFaultFs,
   writeMap,
 } from '../helpers/faulty.js';
+import { lacking } from '../helpers/prereq.js';
 import { randomBuffers } from '../helpers/prng.js';
 import { refPQ, refXor } from '../helpers/reference.js';
 
@@ -492,6 +503,52 @@ describe('damaged members: recover-*, pq-val, xor-val (faultfs, GNU ddrescue, ha
       }
     });
   }
+
+  describe('an output that is a block device', () => {
+    let dev = '';
+    before(function () {
+      const f = join(tmp('raidtx-damage-dev-'), 'target');
+      writeFileSync(f, Buffer.alloc(Math.ceil(SIZE / 512) * 512, 0x77)); // loop devices count whole sectors
+      try {
+        dev = execFileSync('losetup', ['-f', '--show', f], { encoding: 'utf8' }).trim();
+      } catch (err) {
+        lacking(this, `losetup unavailable here (${(err as Error).message.split('\n')[0]})`);
+      }
+    });
+    after(() => {
+      if (dev) execFileSync('losetup', ['-d', dev]);
+    });
+
+    it('gets no map beside it (stderr says so) unless --map-out names one; the device holds the result', async () => {
+      const m = writeMap(join(out, 'd3.map'), [
+        [0, 8192, '+'],
+        [8192, 512, '-'],
+        [8704, SIZE - 8704, '+'],
+      ]);
+      const args = ['recover-datap', '--force', '--map', `${mnt('d3')}=${m}`, '-Q', mnt('q')].concat([
+        mnt('d0'),
+        'missing',
+        mnt('d2'),
+        mnt('d3'),
+        '-o',
+        dev,
+      ]);
+      const r = await raidtx(args);
+      expect(r.code, r.stderr).to.equal(4);
+      expect(r.stderr).to.include(`no map written for '${dev}' (a block device); use --map-out`);
+      expect(existsSync(`${dev}.map`)).to.equal(false);
+      const lost = [{ offset: 8192, length: 512 }];
+      const got = Buffer.alloc(SIZE);
+      const fd = openSync(dev, 'r');
+      readSync(fd, got, 0, SIZE, 0);
+      closeSync(fd);
+      expect(got.equals(zeroed(data[1]!, lost))).to.equal(true);
+      const mo = join(out, 'dev.map');
+      const r2 = await raidtx([...args, '--map-out', mo]);
+      expect(r2.code, r2.stderr).to.equal(4);
+      expect(mapLost(mo)).to.deep.equal(lost);
+    });
+  });
 
   describe('bad damage options: exit 2, nothing written', () => {
     const args = (o1: string, o2: string) =>
