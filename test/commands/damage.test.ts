@@ -284,6 +284,23 @@ describe('damaged members: recover-*, pq-val, xor-val (faultfs, GNU ddrescue, ha
         expect(r.stderr).to.include(`map of the lost ranges written to '${mo}'`);
       });
 
+      it('a rerun that loses nothing removes the map raidtx left beside the output, and only such a map', async () => {
+        const o = join(out, 'd1.new');
+        const run = () =>
+          cli(['recover-datap', '-Q', mnt('q'), mnt('d0'), 'missing', mnt('d2'), mnt('d3'), '-o', o]);
+        fs().faults(eioRules(bad3));
+        expect((await run()).code).to.equal(4);
+        expect(existsSync(`${o}.map`)).to.equal(true);
+        fs().faults([]);
+        const r = await run();
+        expect(r.code, r.stderr).to.equal(0);
+        expect(existsSync(`${o}.map`)).to.equal(false);
+        expect(r.stderr).to.include('removed the stale');
+        writeFileSync(`${o}.map`, '# my own notes\n');
+        expect((await run()).code).to.equal(0);
+        expect(readFileSync(`${o}.map`, 'utf8')).to.equal('# my own notes\n');
+      });
+
       it('recover-datap with a damaged member that is not needed past --length, and a healthy map: exact, exit 0, no map', async () => {
         const m = writeMap(join(out, 'all.map'), [
           [0, 200000, '+'],
