@@ -7,6 +7,7 @@ import { recover2DataMembers } from '../core/jobs/recover.js';
 import { parityMember, parseRecoverData } from './lib/args.js';
 import { collect, type Invoke, jobOptions } from './lib/context.js';
 import { generated } from './lib/render.js';
+import { RESUME_HELP, withResume } from './lib/resume.js';
 
 export function defineRecover2Data(program: Command, invoke: Invoke): void {
   program
@@ -17,6 +18,7 @@ export function defineRecover2Data(program: Command, invoke: Invoke): void {
     .option('-Q, --q <file>', 'the Q member')
     .option('-o, --output <file>', 'an output, once per missing member, in member order', collect)
     .option('--verify', 'check each rebuilt chunk with a dependent syndrome_val before writing')
+    .option('--resume', RESUME_HELP)
     .action((data: string[], o: Record<string, unknown>, cmd: Command) =>
       invoke(cmd, async (ctx) => {
         const p = parityMember('recover-2data', '-P P', (o.p as string | undefined) ?? null);
@@ -29,7 +31,7 @@ export function defineRecover2Data(program: Command, invoke: Invoke): void {
           );
         const verify = Boolean(o.verify) || ctx.opts.verify;
         const job = { data: specs, p, q, outputs: outputs as [string, string], verify };
-        const r = await recover2DataMembers(job, jobOptions(ctx));
+        const r = await recover2DataMembers(job, withResume(cmd, 'recover-2data', jobOptions(ctx)));
         const [fa, fb] = r.failed;
         const n = data.length;
         const what = `rebuilt data members ${fa} -> '${outputs[0]}' and ${fb} -> '${outputs[1]}' from ${n - 2} members, P and Q`;

@@ -10,6 +10,7 @@ import {
   type JobResult,
   openInputs,
   openOutputsFor,
+  resumeFor,
   runJob,
   stepSubmit,
 } from './run.js';
@@ -33,7 +34,8 @@ export async function recover2DataMembers(
   const n = job.data.length;
   const [fa, fb] = missingOf(job.data) as [number, number];
   const { members, length } = await openInputs([...job.data, job.p, job.q], opts);
-  const outputs = await openOutputsFor(members, job.outputs, opts, length);
+  const resume = await resumeFor(members, job.outputs, opts);
+  const outputs = await openOutputsFor(members, job.outputs, opts, length, resume);
   const seconds = await runJob('recover-2data', opts, members, outputs, length, {
     slots: n + 2,
     emptySlots: members.slice(0, n).flatMap((m, i) => (m.kind === 'zero' ? [i] : [])),
@@ -46,6 +48,7 @@ export async function recover2DataMembers(
       const tx = asyncRaid62DataRecov(n + 2, len, fa, fb, bufs, stepSubmit(job.verify));
       await finishPqStep('recover-2data', tx, bufs, len, pos, job.verify);
     },
+    resume: { session: resume, part: 0 },
   });
   return { bytes: length, seconds, failed: [fa, fb] };
 }
@@ -68,7 +71,8 @@ export async function recoverDatapMembers(
   const fa = missingOf(job.data)[0]!;
   const { members, length } = await openInputs([...job.data, job.q], opts);
   const outPaths = [job.output, ...(job.outP !== null ? [job.outP] : [])];
-  const outputs = await openOutputsFor(members, outPaths, opts, length);
+  const resume = await resumeFor(members, outPaths, opts);
+  const outputs = await openOutputsFor(members, outPaths, opts, length, resume);
   const qSlot = n + 1;
   const seconds = await runJob('recover-datap', opts, members, outputs, length, {
     slots: n + 2,
@@ -79,6 +83,7 @@ export async function recoverDatapMembers(
       const tx = asyncRaid6DatapRecov(n + 2, len, fa, bufs, stepSubmit(job.verify));
       await finishPqStep('recover-datap', tx, bufs, len, pos, job.verify);
     },
+    resume: { session: resume, part: 0 },
   });
   return { bytes: length, seconds, failed: fa };
 }
