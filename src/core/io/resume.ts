@@ -50,6 +50,8 @@ interface State {
   /** jobs [0, part) are complete, job `part` below stream position `pos` */
   part: number;
   pos: number;
+  /** values a run chose once (md rebuild: device UUIDs), chosen again the same on resume */
+  constants: Record<string, unknown>;
 }
 
 /** Bytes of output between two checkpoints (tests lower it through RAIDTX_RESUME_INTERVAL). */
@@ -115,7 +117,7 @@ async function syncDir(dir: string): Promise<void> {
 /** The first difference between the recorded and the present fingerprint, in words, or null. */
 function changed(was: Fingerprint, now: Fingerprint): string | null {
   if (was.command !== now.command || was.cwd !== now.cwd || was.argv.join('\0') !== now.argv.join('\0'))
-    return `the interrupted run was '${[was.command, ...was.argv].join(' ')}' in '${was.cwd}'`;
+    return `the interrupted run was 'raidtx ${was.argv.join(' ')}' in '${was.cwd}'`;
   if (was.outputs.join('\0') !== now.outputs.join('\0')) return 'the outputs differ from the interrupted run';
   const files = (what: string, a: (Stamp | null)[], b: (Stamp | null)[]): string | null => {
     for (let i = 0; i < Math.max(a.length, b.length); i++) {
@@ -151,6 +153,7 @@ export class ResumeSession {
     private readonly statePath: string,
     private readonly fingerprint: Fingerprint,
     private readonly previous: Record<string, string> | null,
+    private readonly constants: Record<string, unknown>,
     /** where the run starts: job `part`, stream position `pos` */
     readonly start: { part: number; pos: number },
     private readonly signal?: AbortSignal,
@@ -169,6 +172,12 @@ export class ResumeSession {
     this.temporaries[finalPath] = basename(tmp);
     this.syncs.set(finalPath, sync);
     this.uncommitted++;
+  }
+
+  /** The value named `name` of the interrupted run, or `make()` for a fresh one (kept in the state). */
+  constant<T>(name: string, make: () => T): T {
+    if (!(name in this.constants)) this.constants[name] = make();
+    return this.constants[name] as T;
   }
 
   /** Counts output bytes towards the next checkpoint. */
@@ -197,6 +206,7 @@ export class ResumeSession {
       fingerprint: this.fingerprint,
       temporaries: this.temporaries,
       ...this.at,
+      constants: this.constants,
     };
     const tmp = `${this.statePath}.new`;
     const fh = await open(tmp, 'w', 0o644);
@@ -262,7 +272,7 @@ export async function openResume(
   const statePath = statePathOf(finals[0]!);
   const fresh = (why: string): ResumeSession => {
     req.note(`--resume: ${why}; starting from scratch`);
-    return new ResumeSession(statePath, fingerprint, null, { part: 0, pos: 0 }, signal);
+    return new ResumeSession(statePath, fingerprint, null, {}, { part: 0, pos: 0 }, signal);
   };
   const state = await readState(statePath);
   if (!state) return fresh(`no state of an interrupted run at '${statePath}'`);
@@ -276,13 +286,8 @@ export async function openResume(
     if (!ok) return fresh(`the kept temporary of '${f}' is gone`);
   }
   req.note(`--resume: going on from the checkpoint of the interrupted run (${describePoint(state)})`);
-  return new ResumeSession(
-    statePath,
-    fingerprint,
-    state.temporaries,
-    { part: state.part, pos: state.pos },
-    signal,
-  );
+  const start = { part: state.part, pos: state.pos };
+  return new ResumeSession(statePath, fingerprint, state.temporaries, state.constants ?? {}, start, signal);
 }
 
 function describePoint(s: State): string {

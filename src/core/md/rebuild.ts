@@ -2,6 +2,7 @@
 // offset of the member whose superblock the image copies, that superblock made over for the slot,
 // and holes (not written zeros) everywhere else.
 
+import { randomBytes } from 'node:crypto';
 import { FieldError } from '../field-error.js';
 import type { OutputSink } from '../io/output.js';
 import { openOutputs } from '../io/output.js';
@@ -89,12 +90,15 @@ export async function rebuildMembers(
   const dataBytes = areas.reduce((n, x) => n + x.end - x.start, 0);
   const dataEnd = Math.max(...areas.map((x) => x.end));
   const imageBytes = Math.max(peerMember ? peerMember.input.available : dataEnd, dataEnd);
-  const supers: (RebuiltSuperblock | null)[] = targets.map((t) =>
-    a.peer && !dataOnly ? rebuildSuperblock(a.peer, t.slot) : null,
-  );
   const paths = targets.map((t) => t.path);
-  // --resume: the metadata below is written again (same bytes); each area is one resumable part.
+  // --resume: the metadata below is written again (same bytes, same device UUIDs); each area is one part.
   const resume = await openResume(opts.resume, paths, arrayInputs(a), a.geometry, opts.signal);
+  const uuids = resume?.constant('deviceUuids', () => targets.map(() => randomBytes(16).toString('hex')));
+  const supers: (RebuiltSuperblock | null)[] = targets.map((t, i) =>
+    a.peer && !dataOnly
+      ? rebuildSuperblock(a.peer, t.slot, uuids ? Buffer.from(uuids[i]!, 'hex') : randomBytes(16))
+      : null,
+  );
   const outs = await openOutputs(paths, arrayInputs(a), { force: opts.force, length: imageBytes, resume });
   try {
     // Metadata first: the image's size (holes outside the data areas), bad-block logs, superblocks.
