@@ -49,8 +49,8 @@ function stateOf(dir: string, name: string): State | null {
 }
 
 /**
- * Runs `args` in `dir`; once the run has written its own first checkpoint (beside output `first`),
- * `act` is called `delay` ms later with the child (unless it ended before).
+ * Runs `args` in `dir`; once the run has written its own first checkpoint (beside output `first`)
+ * that passes `when`, `act` is called `delay` ms later with the child (unless it ended before).
  */
 function runActing(
   args: string[],
@@ -59,6 +59,7 @@ function runActing(
   delay: number,
   act: (child: ChildProcess) => void,
   seen?: { at: number },
+  when: (st: State) => boolean = () => true,
 ): Promise<RunResult> {
   return raidtx(args, {
     cwd: dir,
@@ -70,7 +71,8 @@ function runActing(
       });
       const poll = setInterval(() => {
         if (done) return clearInterval(poll);
-        if (stateOf(dir, first)?.pid !== child.pid) return;
+        const st = stateOf(dir, first);
+        if (!st || st.pid !== child.pid || !when(st)) return;
         clearInterval(poll);
         if (seen) seen.at = performance.now();
         setTimeout(() => {
@@ -241,7 +243,21 @@ for (const engine of ['software', 'native'] as const) {
           args: [...e, 'md', 'export', m(0), 'missing', m(2), m(3), m(4), '--step', '64K', '-o', 'rs.img'],
           outputs: ['rs.img'],
         };
-        await killAndResume(s, tmp(), tmp(), 3);
+        const ref = tmp();
+        await killAndResume(s, ref, tmp(), 3);
+        // And a kill once the second region has begun: the rerun goes on inside that region.
+        const dir = tmp();
+        const args = [...s.args, '-q', '--resume'];
+        const kill = (c: ChildProcess) => c.kill('SIGKILL');
+        const r = await runActing(args, dir, 'rs.img', 0, kill, undefined, (st) => st.part >= 1);
+        expect(r.signal, r.stderr).to.equal('SIGKILL');
+        kills++;
+        const st = stateOf(dir, 'rs.img')!;
+        expect(st.part).to.equal(1);
+        const last = await raidtx(args, { cwd: dir, env: ENV });
+        expect(last.code, last.stderr).to.equal(0);
+        expect(last.stderr).to.include(`(part 2, member offset ${st.pos})`);
+        expectSame(s, dir, ref);
       });
     }
 

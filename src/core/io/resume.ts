@@ -66,7 +66,8 @@ export function statePathOf(finalPath: string): string {
   return join(dirname(finalPath), `.${basename(finalPath)}${STATE_SUFFIX}`);
 }
 
-function processAlive(pid: number): boolean {
+/** Whether process `pid` exists (whose temporaries and state are not stale). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

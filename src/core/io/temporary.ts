@@ -8,7 +8,7 @@ import { type FileHandle, open, readdir, rename, unlink } from 'node:fs/promises
 import { basename, dirname, join } from 'node:path';
 import { IoError, UsageError } from '../errors.js';
 import { describeError } from './members.js';
-import { type ResumeSession, removeStaleState } from './resume.js';
+import { processAlive, type ResumeSession, removeStaleState } from './resume.js';
 import { fileWriter, type OutputSink } from './sink.js';
 
 const temporaries = new Set<string>();
@@ -26,15 +26,6 @@ export function removeTemporariesSync(): void {
 
 // `.<name>.raidtx-tmp-<pid>-<8 hex>`: the temporary of output <name> written by process <pid>.
 const TEMPORARY = /^\.(.+)\.raidtx-tmp-(\d+)-[0-9a-f]{8}$/;
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Removes the temporaries of output `name` in `dir` that runs killed outright (SIGKILL, a crash)
