@@ -133,7 +133,7 @@ describe('io: --resume state and checkpoints', () => {
     }
   });
 
-  it('a damaged state is refused by name; a live run's state is refused and not cleaned', async () => {
+  it('a damaged state is refused by name; the state of a live run is refused and not cleaned', async () => {
     const { members } = await inputs();
     try {
       writeFileSync(statePath(), '{"version":1,"po');
