@@ -85,7 +85,8 @@ async function readState(path: string): Promise<State | null> {
   }
   try {
     const s = JSON.parse(text) as State;
-    if (s.version === 1 && typeof s.pos === 'number' && typeof s.part === 'number') return s;
+    const ok = s.version === 1 && Number.isSafeInteger(s.pid) && s.pid > 0 && s.fingerprint && s.temporaries;
+    if (ok && Number.isSafeInteger(s.pos) && Number.isSafeInteger(s.part)) return s;
   } catch {
     // damaged: treated below
   }
@@ -99,7 +100,7 @@ async function readState(path: string): Promise<State | null> {
 export async function removeStaleState(dir: string, name: string): Promise<void> {
   const path = join(dir, `.${name}${STATE_SUFFIX}`);
   const s = await readState(path).catch(() => ({ pid: 0 }) as Pick<State, 'pid'>);
-  if (s !== null && s.pid !== process.pid && processAlive(s.pid)) return;
+  if (s !== null && s.pid > 0 && s.pid !== process.pid && processAlive(s.pid)) return;
   await unlink(path).catch(() => undefined);
   await unlink(`${path}.new`).catch(() => undefined);
 }

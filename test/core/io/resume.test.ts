@@ -141,9 +141,14 @@ describe('io: --resume state and checkpoints', () => {
       expect((err as Error).message).to.equal(
         `--resume: state file '${statePath()}' is damaged; run without --resume to start over`,
       );
+      await removeStaleState(dir, 'out');
+      expect(existsSync(statePath()), 'a damaged state goes without --resume').to.equal(false);
       const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
       try {
-        writeFileSync(statePath(), JSON.stringify({ version: 1, pid: child.pid, part: 0, pos: 0 }));
+        writeFileSync(
+          statePath(),
+          JSON.stringify({ version: 1, pid: child.pid, part: 0, pos: 0, fingerprint: {}, temporaries: {} }),
+        );
         const busy = await openResume(request(), [join(dir, 'out')], members, null).catch((e: unknown) => e);
         expect((busy as Error).message).to.match(/belongs to a run still going \(process \d+\)/);
         await removeStaleState(dir, 'out');
