@@ -219,7 +219,12 @@ export class ResumeSession {
       await fh.close();
     }
     await rename(tmp, this.statePath);
-    await syncDir(dirname(this.statePath));
+    // The first time, the temporaries' folders too: their names must outlive a power loss.
+    const dirs = new Set([
+      dirname(this.statePath),
+      ...(this.saved ? [] : Object.keys(this.temporaries).map(dirname)),
+    ]);
+    for (const d of dirs) await syncDir(d);
     this.written = 0;
     this.saved = true;
   }
