@@ -29,6 +29,8 @@ interface Stamp {
   path: string;
   size: number;
   mtimeNs: string;
+  /** device and inode: a file copied over the path with its size and mtime is still another file */
+  file: string;
 }
 
 interface Fingerprint {
@@ -107,7 +109,8 @@ export async function removeStaleState(dir: string, name: string): Promise<void>
 
 async function stampOf(label: string, path: string, size?: number): Promise<Stamp> {
   const st = await stat(path, { bigint: true });
-  return { label, path: resolve(path), size: size ?? Number(st.size), mtimeNs: String(st.mtimeNs) };
+  const file = `${st.dev}:${st.ino}`;
+  return { label, path: resolve(path), size: size ?? Number(st.size), mtimeNs: String(st.mtimeNs), file };
 }
 
 async function syncDir(dir: string): Promise<void> {
@@ -115,6 +118,8 @@ async function syncDir(dir: string): Promise<void> {
   await dh?.sync().catch(() => undefined);
   await dh?.close().catch(() => undefined);
 }
+
+const iso = (ns: string): string => new Date(Number(BigInt(ns) / 1000000n)).toISOString();
 
 /** The first difference between the recorded and the present fingerprint, in words, or null. */
 function changed(was: Fingerprint, now: Fingerprint): string | null {
@@ -129,7 +134,8 @@ function changed(was: Fingerprint, now: Fingerprint): string | null {
       if (x.size !== y.size)
         return `${what} '${y.label}' changed since the interrupted run (size ${x.size} -> ${y.size})`;
       if (x.mtimeNs !== y.mtimeNs)
-        return `${what} '${y.label}' changed since the interrupted run (mtime ${new Date(Number(BigInt(x.mtimeNs) / 1000000n)).toISOString()} -> ${new Date(Number(BigInt(y.mtimeNs) / 1000000n)).toISOString()})`;
+        return `${what} '${y.label}' changed since the interrupted run (mtime ${iso(x.mtimeNs)} -> ${iso(y.mtimeNs)})`;
+      if (x.file !== y.file) return `${what} '${y.label}' is another file than in the interrupted run`;
     }
     return null;
   };

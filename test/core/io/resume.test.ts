@@ -2,8 +2,16 @@
 // so, at least every interval of output, 64 MiB by default), the fingerprint check, damaged and
 // foreign states, and the cleaning of stale states without --resume.
 
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -127,6 +135,13 @@ describe('io: --resume state and checkpoints', () => {
       await refused(
         openResume(request(), [join(dir, 'out')], members, { level: 6 }),
         /member 'm1' changed since the interrupted run \(mtime /,
+      );
+      // The same size and mtime, another file (copied over with cp -p).
+      execFileSync('cp', ['-p', join(dir, 'm0'), join(dir, 'm0.new')]);
+      renameSync(join(dir, 'm0.new'), join(dir, 'm0'));
+      await refused(
+        openResume(request(), [join(dir, 'out')], members, { level: 6 }),
+        /member 'm0' is another file than in the interrupted run/,
       );
     } finally {
       await closeAll(members);
