@@ -5,8 +5,17 @@
 // them with --resume and removes them without; no state means a fresh start.
 // RAIDTX_RESUME_INTERVAL=1 makes every step a checkpoint, so that short runs have many.
 
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync } from 'node:fs';
+import { type ChildProcess, execFileSync } from 'node:child_process';
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import {
@@ -469,6 +478,28 @@ describe('--resume: refusals, SIGINT, fresh starts', function () {
     expect(r.code, r.stderr).to.equal(2);
     expect(r.stderr).to.include('md export: --resume needs a file output; -o - (stdout) cannot be resumed');
     expect(r.stdout).to.equal('');
+  });
+
+  it('a block-device output with --resume: exit 2 naming it, nothing created', async function () {
+    clean();
+    let dev = '';
+    try {
+      writeFileSync(join(src, 'disk'), Buffer.alloc(16 << 20));
+      dev = execFileSync('losetup', ['-f', '--show', join(src, 'disk')], { stdio: 'pipe' })
+        .toString()
+        .trim();
+    } catch (err) {
+      lacking(this, `losetup unavailable here (${(err as Error).message.split('\n')[0]})`);
+    }
+    try {
+      const before = snapshot(src);
+      const r = await raidtx(['--force', ...args(dev), '--resume'], { cwd: src, env: ENV });
+      expect(r.code, r.stderr).to.equal(2);
+      expect(r.stderr).to.include(`output '${dev}' is a block device: --resume needs file outputs`);
+      expect(snapshot(src)).to.deep.equal(before);
+    } finally {
+      execFileSync('losetup', ['-d', dev]);
+    }
   });
 
   it('kills across all the suites: at least 20', function () {
