@@ -8,6 +8,7 @@ import { parityMember, parseRecoverData } from './lib/args.js';
 import { collect, type Invoke, jobOptions } from './lib/context.js';
 import { addDamageOptions, checkMapOut, parseDamageOptions, recoveredResult } from './lib/damage.js';
 import { generated } from './lib/render.js';
+import { RESUME_HELP, withResume } from './lib/resume.js';
 
 export function defineRecover2Data(program: Command, invoke: Invoke): void {
   const cmd = program
@@ -17,7 +18,8 @@ export function defineRecover2Data(program: Command, invoke: Invoke): void {
     .option('-P, --p <file>', 'the P member')
     .option('-Q, --q <file>', 'the Q member')
     .option('-o, --output <file>', 'an output, once per missing member, in member order', collect)
-    .option('--verify', 'check each rebuilt chunk with a dependent syndrome_val before writing');
+    .option('--verify', 'check each rebuilt chunk with a dependent syndrome_val before writing')
+    .option('--resume', RESUME_HELP);
   addDamageOptions(cmd, true).action((data: string[], o: Record<string, unknown>, cmd: Command) =>
     invoke(cmd, async (ctx) => {
       const p = parityMember('recover-2data', '-P P', (o.p as string | undefined) ?? null);
@@ -30,7 +32,10 @@ export function defineRecover2Data(program: Command, invoke: Invoke): void {
       checkMapOut(damage, outputs);
       const verify = Boolean(o.verify) || ctx.opts.verify;
       const job = { data: specs, p, q, outputs: outputs as [string, string], verify };
-      const r = await recover2DataMembers(job, { ...jobOptions(ctx), damage });
+      const r = await recover2DataMembers(job, {
+        ...withResume(cmd, 'recover-2data', jobOptions(ctx)),
+        damage,
+      });
       const [fa, fb] = r.failed;
       const n = data.length;
       const what = `rebuilt data members ${fa} -> '${outputs[0]}' and ${fb} -> '${outputs[1]}' from ${n - 2} members, P and Q`;

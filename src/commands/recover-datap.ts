@@ -8,6 +8,7 @@ import { parityMember, parseRecoverData } from './lib/args.js';
 import { collect, type Invoke, jobOptions } from './lib/context.js';
 import { addDamageOptions, checkMapOut, parseDamageOptions, recoveredResult } from './lib/damage.js';
 import { generated } from './lib/render.js';
+import { RESUME_HELP, withResume } from './lib/resume.js';
 
 export function defineRecoverDatap(program: Command, invoke: Invoke): void {
   const cmd = program
@@ -17,7 +18,8 @@ export function defineRecoverDatap(program: Command, invoke: Invoke): void {
     .option('-Q, --q <file>', 'the Q member')
     .option('-o, --output <file>', 'the rebuilt data member', collect)
     .option('--out-p <file>', 'also write the rebuilt P here')
-    .option('--verify', 'check each rebuilt chunk with a dependent syndrome_val before writing');
+    .option('--verify', 'check each rebuilt chunk with a dependent syndrome_val before writing')
+    .option('--resume', RESUME_HELP);
   addDamageOptions(cmd, true).action((data: string[], o: Record<string, unknown>, cmd: Command) =>
     invoke(cmd, async (ctx) => {
       const q = parityMember('recover-datap', '-Q Q', (o.q as string | undefined) ?? null);
@@ -32,7 +34,7 @@ export function defineRecoverDatap(program: Command, invoke: Invoke): void {
       const verify = Boolean(o.verify) || ctx.opts.verify;
       const r = await recoverDatapMembers(
         { data: specs, q, output: outputs[0]!, outP, verify },
-        { ...jobOptions(ctx), damage },
+        { ...withResume(cmd, 'recover-datap', jobOptions(ctx)), damage },
       );
       const n = data.length;
       const pText = outP !== null ? ` and P -> '${outP}'` : '';

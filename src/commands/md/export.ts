@@ -7,6 +7,7 @@ import { UsageError } from '../../core/errors.js';
 import { exportArray } from '../../core/md/export.js';
 import { type Invoke, jobOptions } from '../lib/context.js';
 import { generated } from '../lib/render.js';
+import { RESUME_HELP, withResume } from '../lib/resume.js';
 import { stdoutSink } from '../lib/stdout.js';
 import { geometryOptions, parseMdInput, rangeOption, withArray } from './options.js';
 
@@ -20,13 +21,16 @@ export function defineMdExport(md: Command, invoke: Invoke): void {
         'member images or devices (any order with superblocks; else slot order with `missing`)',
       )
       .option('-o, --output <path>', 'the array image, or - for stdout')
-      .option('--from <size>', 'array offset to start at (with the global --length: array bytes)'),
+      .option('--from <size>', 'array offset to start at (with the global --length: array bytes)')
+      .option('--resume', RESUME_HELP),
   ).action((members: string[], o: Record<string, unknown>, cmd: Command) => {
     const output = o.output as string | undefined;
     return invoke(
       cmd,
       (ctx) => {
         if (output === undefined) throw new UsageError('md export: give -o ARRAY.img (or -o - for stdout)');
+        if (output === '-' && o.resume)
+          throw new UsageError('md export: --resume needs a file output; -o - (stdout) cannot be resumed');
         const input = parseMdInput(members, cmd.optsWithGlobals());
         return withArray(input, ctx, async (a) => {
           const range = rangeOption(a, o.from, ctx);
@@ -35,7 +39,7 @@ export function defineMdExport(md: Command, invoke: Invoke): void {
             range,
             output === '-' ? stdoutSink() : output,
             input.step,
-            jobOptions(ctx),
+            withResume(cmd, 'md export', jobOptions(ctx)),
           );
           const end = range.from + range.length;
           const what = `array bytes ${range.from}..${end} -> '${output}'`;

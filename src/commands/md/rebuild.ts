@@ -7,6 +7,7 @@ import { UsageError } from '../../core/errors.js';
 import { type RebuildTarget, rebuildMembers } from '../../core/md/rebuild.js';
 import { collect, type Invoke, jobOptions } from '../lib/context.js';
 import { generated } from '../lib/render.js';
+import { RESUME_HELP, withResume } from '../lib/resume.js';
 import { geometryOptions, parseMdInput, withArray } from './options.js';
 
 export function defineMdRebuild(md: Command, invoke: Invoke): void {
@@ -19,13 +20,20 @@ export function defineMdRebuild(md: Command, invoke: Invoke): void {
         'the remaining members (any order with superblocks; else slot order with `missing`)',
       )
       .option('-o, --output <slot=path>', 'rebuild slot SLOT into PATH (repeatable)', collect)
-      .option('--data-only', 'write only the data area (no superblock)'),
+      .option('--data-only', 'write only the data area (no superblock)')
+      .option('--resume', RESUME_HELP),
   ).action((members: string[], o: Record<string, unknown>, cmd: Command) =>
     invoke(cmd, (ctx) => {
       const input = parseMdInput(members, cmd.optsWithGlobals());
       const targets = parseTargets((o.output as string[] | undefined) ?? []);
       return withArray(input, ctx, async (a) => {
-        const r = await rebuildMembers(a, targets, Boolean(o.dataOnly), input.step, jobOptions(ctx));
+        const r = await rebuildMembers(
+          a,
+          targets,
+          Boolean(o.dataOnly),
+          input.step,
+          withResume(cmd, 'md rebuild', jobOptions(ctx)),
+        );
         const what = targets
           .map((t, i) => `slot ${t.slot} -> '${t.path}'${r.withSuperblock[i] ? ' (with superblock)' : ''}`)
           .join(', ');

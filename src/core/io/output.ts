@@ -12,6 +12,7 @@ import { FieldError } from '../field-error.js';
 import { blockDeviceSize, deviceAndPartitions, isHeld, loopBackingFile, mountedDeviceIds } from './device.js';
 import type { MemberSpec } from './member.js';
 import { describeError, type Identity, type InputMember, sameTarget, statMember } from './members.js';
+import type { ResumeSession } from './resume.js';
 import { fileWriter, type OutputSink } from './sink.js';
 import { openTemporary } from './temporary.js';
 
@@ -23,6 +24,8 @@ export interface OutputOptions {
   force: boolean;
   /** bytes the output will receive */
   length: number;
+  /** --resume: temporaries kept on interrupt, reopened from a checkpoint */
+  resume?: ResumeSession | null;
 }
 
 /** The identity of the file behind a loop device, so that a loop device and its file count as one. */
@@ -151,10 +154,10 @@ async function openBlock(label: string, path: string): Promise<OutputSink> {
   };
 }
 
-function openPlanned(p: PlannedOutput): Promise<OutputSink> {
+function openPlanned(p: PlannedOutput, resume: ResumeSession | null): Promise<OutputSink> {
   const t = p.target;
   if (t.exists && t.kind === 'block') return openBlock(p.label, p.path);
-  return openTemporary(p.label, p.path, t.exists ? t.st.mode & 0o7777 : 0o666, t.exists);
+  return openTemporary(p.label, p.path, t.exists ? t.st.mode & 0o7777 : 0o666, t.exists, resume);
 }
 
 /**
@@ -173,6 +176,8 @@ export async function openOutputs(
       need: opts.length,
       create: true,
     });
+    if (opts.resume && target.exists && target.kind === 'block')
+      throw new UsageError(`output '${path}' is a block device: --resume needs file outputs`);
     const final = target.exists && target.kind === 'file' ? await realpath(path) : resolve(path);
     const p: PlannedOutput = {
       label: path,
@@ -188,7 +193,7 @@ export async function openOutputs(
   }
   const sinks: OutputSink[] = [];
   try {
-    for (const p of plans) sinks.push(await openPlanned(p));
+    for (const p of plans) sinks.push(await openPlanned(p, opts.resume ?? null));
   } catch (err) {
     await Promise.all(sinks.map((s) => s.abort()));
     throw err;

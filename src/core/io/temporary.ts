@@ -8,6 +8,7 @@ import { type FileHandle, open, readdir, rename, unlink } from 'node:fs/promises
 import { basename, dirname, join } from 'node:path';
 import { IoError, UsageError } from '../errors.js';
 import { describeError } from './members.js';
+import { processAlive, type ResumeSession, removeStaleState } from './resume.js';
 import { fileWriter, type OutputSink } from './sink.js';
 
 const temporaries = new Set<string>();
@@ -26,20 +27,11 @@ export function removeTemporariesSync(): void {
 // `.<name>.raidtx-tmp-<pid>-<8 hex>`: the temporary of output <name> written by process <pid>.
 const TEMPORARY = /^\.(.+)\.raidtx-tmp-(\d+)-[0-9a-f]{8}$/;
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Removes the temporaries of output `name` in `dir` that runs killed outright (SIGKILL, a crash)
  * left behind: those whose process no longer exists. A live run's temporary is left alone.
  */
-async function removeStaleTemporaries(dir: string, name: string): Promise<void> {
+async function removeStaleTemporaries(dir: string, name: string, kept: string | null): Promise<void> {
   let entries: string[];
   try {
     entries = await readdir(dir);
@@ -48,33 +40,43 @@ async function removeStaleTemporaries(dir: string, name: string): Promise<void> 
   }
   for (const entry of entries) {
     const m = TEMPORARY.exec(entry);
-    if (!m || m[1] !== name || processAlive(Number(m[2]))) continue;
+    if (!m || m[1] !== name || entry === kept || processAlive(Number(m[2]))) continue;
     await unlink(join(dir, entry)).catch(() => undefined);
   }
 }
 
 /**
  * Opens a temporary for the regular file `target` (which may not exist yet), created with `mode`
- * (`chmod` again when replacing an existing file, so the umask does not narrow it).
+ * (`chmod` again when replacing an existing file, so the umask does not narrow it). With `resume`,
+ * the temporary kept by an interrupted run is reopened as it is, and kept again on interrupt.
  */
 export async function openTemporary(
   label: string,
   target: string,
   mode: number,
   replacing: boolean,
+  resume: ResumeSession | null = null,
 ): Promise<OutputSink> {
   const dir = dirname(target);
-  await removeStaleTemporaries(dir, basename(target));
-  const tmp = join(dir, `.${basename(target)}.raidtx-tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const kept = resume?.keptTemporary(target) ?? null;
+  await removeStaleTemporaries(dir, basename(target), kept && basename(kept));
+  if (!resume) await removeStaleState(dir, basename(target));
+  const tmp =
+    kept ?? join(dir, `.${basename(target)}.raidtx-tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   let handle: FileHandle;
   try {
-    handle = await open(tmp, 'wx', mode);
+    handle = await open(tmp, kept ? 'r+' : 'wx', mode);
   } catch (err) {
     throw new UsageError(`output '${label}': cannot create a temporary in '${dir}': ${describeError(err)}`);
   }
-  temporaries.add(tmp);
+  // A resumable temporary is not removed by a second interrupt either.
+  if (!resume) temporaries.add(tmp);
   if (replacing) await handle.chmod(mode).catch(() => undefined);
   let closed = false;
+  resume?.adopt(target, tmp, async () => {
+    if (!closed) await handle.datasync();
+  });
+  const write = fileWriter(label, handle, 0);
   const flush = async (): Promise<void> => {
     if (closed) return;
     try {
@@ -87,7 +89,12 @@ export async function openTemporary(
   };
   return {
     label,
-    write: fileWriter(label, handle, 0),
+    write: resume
+      ? async (buf, len, pos) => {
+          await write(buf, len, pos);
+          resume.wrote(len);
+        }
+      : write,
     // A fresh file reads as zeros wherever nothing was written: extending it leaves a hole.
     async zero(_from, to) {
       if ((await handle.stat()).size < to) await handle.truncate(to);
@@ -105,12 +112,16 @@ export async function openTemporary(
       const dh = await open(dir, constants.O_RDONLY).catch(() => null);
       await dh?.sync().catch(() => undefined);
       await dh?.close().catch(() => undefined);
+      await resume?.committed();
     },
     async abort() {
+      if (resume?.keeping()) await resume.keep().catch(() => undefined);
       if (!closed) await handle.close().catch(() => undefined);
       closed = true;
+      if (resume?.keeping()) return;
       await unlink(tmp).catch(() => undefined);
       temporaries.delete(tmp);
+      await resume?.discard();
     },
   };
 }

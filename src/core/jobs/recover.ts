@@ -10,7 +10,15 @@ import { appendDamaged, strictFailure, unreadableOf } from '../damage/report.js'
 import type { MemberSpec } from '../io/member.js';
 import type { InputMember } from '../io/members.js';
 import { awaitChain } from './chain.js';
-import { finishPqStep, type JobOptions, type JobResult, openInputs, openOutputsFor, runJob } from './run.js';
+import {
+  finishPqStep,
+  type JobOptions,
+  type JobResult,
+  openInputs,
+  openOutputsFor,
+  resumeFor,
+  runJob,
+} from './run.js';
 
 export interface Recover2DataJob {
   /** data members in order; exactly two are `missing` */
@@ -86,7 +94,8 @@ export async function recover2DataMembers(
   const n = job.data.length;
   const [fa, fb] = missingOf(job.data) as [number, number];
   const { members, length } = await openInputs([...job.data, job.p, job.q], opts);
-  const outputs = await openOutputsFor(members, job.outputs, opts, length);
+  const resume = await resumeFor(members, job.outputs, opts);
+  const outputs = await openOutputsFor(members, job.outputs, opts, length, resume);
   const report = emptyReport();
   const r: Recovery = {
     label: 'recover-2data',
@@ -109,6 +118,7 @@ export async function recover2DataMembers(
     // `damage` keeps read errors fatal
     ...(opts.damage ? { readPolicy: opts.damage.policy } : {}),
     compute: (bufs, len, pos, bad) => recoverStep(r, bufs, len, pos, bad),
+    resume: { session: resume, part: 0 },
   });
   report.unreadable = unreadableOf(members, length);
   return { bytes: length, seconds, failed: [fa, fb], damage: report };
@@ -132,7 +142,8 @@ export async function recoverDatapMembers(
   const fa = missingOf(job.data)[0]!;
   const { members, length } = await openInputs([...job.data, job.q], opts);
   const outPaths = [job.output, ...(job.outP !== null ? [job.outP] : [])];
-  const outputs = await openOutputsFor(members, outPaths, opts, length);
+  const resume = await resumeFor(members, outPaths, opts);
+  const outputs = await openOutputsFor(members, outPaths, opts, length, resume);
   const qSlot = n + 1;
   const slotOf = (i: number): number => (i < n ? i : qSlot);
   const report = emptyReport();
@@ -154,6 +165,7 @@ export async function recoverDatapMembers(
     // `damage` keeps read errors fatal
     ...(opts.damage ? { readPolicy: opts.damage.policy } : {}),
     compute: (bufs, len, pos, bad) => recoverStep(r, bufs, len, pos, bad),
+    resume: { session: resume, part: 0 },
   });
   report.unreadable = unreadableOf(members, length);
   return { bytes: length, seconds, failed: fa, damage: report };

@@ -9,6 +9,7 @@ import { AsyncTxFlags } from '../flags.js';
 import type { MemberSpec } from '../io/member.js';
 import { closeAll, type InputMember, openMembers, sameTarget } from '../io/members.js';
 import { type OutputSink, openOutputs } from '../io/output.js';
+import { openResume, type ResumeRequest, type ResumeSession } from '../io/resume.js';
 import { asyncSyndromeVal } from '../ops/pq-val.js';
 import { awaitChain } from './chain.js';
 import { type StreamJob, streamStripes } from './stream.js';
@@ -38,6 +39,8 @@ export interface JobOptions {
    * Without it, those jobs fail on the first read error as they always did.
    */
   damage?: DamageOptions;
+  /** --resume: keep the temporaries on interrupt, go on from the last checkpoint */
+  resume?: ResumeRequest;
 }
 
 /** What a generating job did. */
@@ -74,9 +77,27 @@ export async function openOutputsFor(
   paths: string[],
   opts: JobOptions,
   length: number,
+  resume: ResumeSession | null = null,
 ): Promise<OutputSink[]> {
   try {
-    return await openOutputs(paths, members, { force: opts.force, length });
+    return await openOutputs(paths, members, { force: opts.force, length, resume });
+  } catch (err) {
+    await closeAll(members);
+    throw err;
+  }
+}
+
+/**
+ * The --resume session of a job writing `paths` (null without --resume), opened before the outputs:
+ * a changed input is refused with nothing created. On refusal the inputs are closed.
+ */
+export async function resumeFor(
+  members: InputMember[],
+  paths: string[],
+  opts: JobOptions,
+): Promise<ResumeSession | null> {
+  try {
+    return await openResume(opts.resume, paths, members, null, opts.signal);
   } catch (err) {
     await closeAll(members);
     throw err;
@@ -92,7 +113,11 @@ export function refuseSame(a: InputMember, others: InputMember[], what: string):
   }
 }
 
-export type JobSpec = Omit<StreamJob, 'signal' | 'progress' | 'length' | 'chunk'> & { chunk?: number };
+export type JobSpec = Omit<StreamJob, 'signal' | 'progress' | 'length' | 'chunk' | 'start'> & {
+  chunk?: number;
+  /** --resume: the session, and which of the run's jobs this is (md runs one per region or area) */
+  resume?: { session: ResumeSession | null; part: number };
+};
 
 /**
  * Streams `job` over `length` bytes, then commits every output. On failure every output is aborted
@@ -109,10 +134,20 @@ export async function runJob(
 ): Promise<number> {
   const progress = opts.progress?.(label) ?? noProgress;
   const t0 = performance.now();
+  const { resume, ...spec } = job;
+  const session = resume?.session;
   try {
     await streamStripes({
-      ...job,
+      ...spec,
       length,
+      start: session?.startOf(resume!.part, length) ?? 0,
+      // A step starts once the writes of every earlier step are done: a checkpoint's boundary.
+      compute: session
+        ? async (bufs, len, pos, bad) => {
+            await session.step(resume!.part, pos);
+            await job.compute(bufs, len, pos, bad);
+          }
+        : job.compute,
       chunk: job.chunk ?? opts.step,
       ...(opts.signal ? { signal: opts.signal } : {}),
       progress: (done, total) => progress.update(done, total),

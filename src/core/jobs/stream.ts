@@ -19,6 +19,8 @@ export interface StreamJob {
   writes: { slot: number; out: OutputSink }[];
   /** bytes per member */
   length: number;
+  /** where to begin (a step boundary of an earlier run: --resume); 0 when absent */
+  start?: number;
   /** bytes per member per step */
   chunk: number;
   signal?: AbortSignal;
@@ -75,8 +77,9 @@ export async function streamStripes(job: StreamJob): Promise<void> {
   };
 
   try {
-    if (length > 0) startRead(0, 0);
-    for (let pos = 0, k = 0; pos < length; pos += chunk, k++) {
+    const start = job.start ?? 0;
+    if (start < length) startRead(0, start);
+    for (let pos = start, k = 0; pos < length; pos += chunk, k++) {
       const len = Math.min(chunk, length - pos);
       const cur = sets[k & 1]!;
       await pending;

@@ -2,6 +2,7 @@
 // missing members reconstructed on the fly.
 
 import { type OutputSink, openOutputs } from '../io/output.js';
+import { openResume, type ResumeSession } from '../io/resume.js';
 import { gatherWrites } from '../io/sink.js';
 import { type JobOptions, runJob } from '../jobs/run.js';
 import { type MdArray, requireRecoverable } from './array.js';
@@ -30,9 +31,14 @@ export async function exportArray(
 ): Promise<MdExportResult> {
   // A part beyond repair is refused by name; the parts that are not can be exported with --from/--length.
   const regions = inRange(a, range, (v, where) => requireRecoverable(v, 'export', where));
+  // --resume (file outputs only): a position is a region and a stream offset in it.
+  const resume =
+    typeof output === 'string'
+      ? await openResume(opts.resume, [output], arrayInputs(a), a.geometry, opts.signal)
+      : null;
   const sink =
     typeof output === 'string'
-      ? (await openOutputs([output], arrayInputs(a), { force: opts.force, length: range.length }))[0]!
+      ? (await openOutputs([output], arrayInputs(a), { force: opts.force, length: range.length, resume }))[0]!
       : output;
   const out = gatherWrites(sink, Math.min(8 << 20, Math.max(1, range.length)));
   let seconds = 0;
@@ -48,6 +54,7 @@ export async function exportArray(
         step,
         opts,
         last ? [sink] : [],
+        { session: resume, part: i },
       );
     } catch (err) {
       if (!last) await sink.abort();
@@ -66,6 +73,7 @@ async function exportRegion(
   step: number | null,
   opts: JobOptions,
   outputs: OutputSink[],
+  resume: { session: ResumeSession | null; part: number },
 ): Promise<number> {
   const g = a.geometry;
   const C = g.chunk;
@@ -95,5 +103,6 @@ async function exportRegion(
       }
       await out.flush();
     },
+    resume,
   });
 }

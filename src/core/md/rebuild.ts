@@ -2,9 +2,11 @@
 // offset of the member whose superblock the image copies, that superblock made over for the slot,
 // and holes (not written zeros) everywhere else.
 
+import { randomBytes } from 'node:crypto';
 import { FieldError } from '../field-error.js';
 import type { OutputSink } from '../io/output.js';
 import { openOutputs } from '../io/output.js';
+import { openResume } from '../io/resume.js';
 import { awaitChain } from '../jobs/chain.js';
 import { type JobOptions, runJob } from '../jobs/run.js';
 import { type MdArray, requireRecoverable } from './array.js';
@@ -88,14 +90,16 @@ export async function rebuildMembers(
   const dataBytes = areas.reduce((n, x) => n + x.end - x.start, 0);
   const dataEnd = Math.max(...areas.map((x) => x.end));
   const imageBytes = Math.max(peerMember ? peerMember.input.available : dataEnd, dataEnd);
-  const supers: (RebuiltSuperblock | null)[] = targets.map((t) =>
-    a.peer && !dataOnly ? rebuildSuperblock(a.peer, t.slot) : null,
+  const paths = targets.map((t) => t.path);
+  // --resume: the metadata below is written again (same bytes, same device UUIDs); each area is one part.
+  const resume = await openResume(opts.resume, paths, arrayInputs(a), a.geometry, opts.signal);
+  const uuids = resume?.constant('deviceUuids', () => targets.map(() => randomBytes(16).toString('hex')));
+  const supers: (RebuiltSuperblock | null)[] = targets.map((t, i) =>
+    a.peer && !dataOnly
+      ? rebuildSuperblock(a.peer, t.slot, uuids ? Buffer.from(uuids[i]!, 'hex') : randomBytes(16))
+      : null,
   );
-  const outs = await openOutputs(
-    targets.map((t) => t.path),
-    arrayInputs(a),
-    { force: opts.force, length: imageBytes },
-  );
+  const outs = await openOutputs(paths, arrayInputs(a), { force: opts.force, length: imageBytes, resume });
   try {
     // Metadata first: the image's size (holes outside the data areas), bad-block logs, superblocks.
     const sorted = [...areas].sort((x, y) => x.start - y.start);
@@ -112,7 +116,7 @@ export async function rebuildMembers(
       await out.write(sb.bytes, sb.bytes.length, sb.offset);
     }
     let seconds = 0;
-    for (const x of areas) {
+    for (const [part, x] of areas.entries()) {
       const g = x.view.geometry;
       const C = g.chunk;
       const writes = targets.flatMap((t, i) =>
@@ -132,6 +136,7 @@ export async function rebuildMembers(
           }
           await awaitChain(txs, 'md rebuild');
         },
+        resume: { session: resume, part },
       });
     }
     // Flush every output before publishing any: a failed fsync of one commits none of them.
