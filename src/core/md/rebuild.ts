@@ -1,16 +1,22 @@
 // Rebuilding missing members of an md array as whole member images: the data area at the data
 // offset of the member whose superblock the image copies, that superblock made over for the slot,
-// and holes (not written zeros) everywhere else.
+// and holes (not written zeros) everywhere else. A present slot asked for is healed instead: a copy
+// of that member whose unreadable data-area bytes are recomputed from parity (DESIGN "Damaged
+// members"); what is beyond repair is zero, listed in member bytes and mapped.
 
+import type { DamageReport } from '../damage/damage.js';
+import type { Extent } from '../damage/extents.js';
+import { readMemberDamaged } from '../damage/read.js';
 import { FieldError } from '../field-error.js';
+import type { InputMember } from '../io/members.js';
 import type { OutputSink } from '../io/output.js';
 import { openOutputs } from '../io/output.js';
-import { awaitChain } from '../jobs/chain.js';
 import { type JobOptions, runJob } from '../jobs/run.js';
-import { type MdArray, requireRecoverable } from './array.js';
-import { arrayInputs, presentReads, stepBytes } from './range.js';
+import { type ArrayMember, type MdArray, requireRecoverable } from './array.js';
+import { DamageLog, damageReport, type MdDamageOptions, type ReadArea } from './damage.js';
+import { arrayInputs, presentReads, slotLabel, stepBytes } from './range.js';
+import { decodeStripes } from './reconstruct.js';
 import { arrayRegions, stripeSpan } from './reshape.js';
-import { submitStripeRebuild } from './stripe-ops.js';
 import { type RebuiltSuperblock, rebuildSuperblock } from './superblock.js';
 
 export interface RebuildTarget {
@@ -31,9 +37,13 @@ export interface MdRebuildResult {
   /** where the data area starts in each image */
   dataOffset: number;
   seconds: number;
+  /** which targets were present members, healed (a copy with their unreadable bytes recomputed) */
+  healed: boolean[];
+  /** unreadable ranges; recovered and lost ones in member bytes of the targets */
+  damage: DamageReport;
 }
 
-/** Refuses targets that name no missing slot (or one slot twice). */
+/** Refuses targets outside the array (or one slot twice). A present slot is healed. */
 function checkTargets(a: MdArray, targets: RebuildTarget[]): void {
   const n = a.geometry.raidDisks;
   const seen = new Set<number>();
@@ -44,22 +54,16 @@ function checkTargets(a: MdArray, targets: RebuildTarget[]): void {
         (f) => `md rebuild: ${f} '${t.text}': slot ${t.slot} is outside 0..${n - 1}`,
       );
     }
-    const present = a.bySlot[t.slot];
-    if (present) {
-      throw new FieldError(
-        'output',
-        () =>
-          `md rebuild: slot ${t.slot} is present ('${present.label}'); leave that member out to rebuild it`,
-      );
-    }
     if (seen.has(t.slot)) throw new FieldError('output', () => `md rebuild: slot ${t.slot} given twice`);
     seen.add(t.slot);
   }
 }
 
 /**
- * Rebuilds the members of `targets` (missing slots) into whole member images; with `dataOnly`, no
- * superblock is written (the image still has the data area at its data offset).
+ * Rebuilds the members of `targets` into whole member images: a missing slot from parity (with
+ * `dataOnly`, no superblock is written; the image still has the data area at its data offset); a
+ * present slot as a healed copy of its member (every byte copied, unreadable data-area bytes
+ * recomputed; its own superblock, data offset and size kept).
  */
 export async function rebuildMembers(
   a: MdArray,
@@ -67,10 +71,13 @@ export async function rebuildMembers(
   dataOnly: boolean,
   step: number | null,
   opts: JobOptions,
+  dmg: MdDamageOptions,
 ): Promise<MdRebuildResult> {
   const slots = targets.map((t) => t.slot);
+  const healing = targets.map((t) => a.bySlot[t.slot] ?? null);
+  const gone = slots.filter((_, i) => !healing[i]);
   // Each part of the array (two mid-reshape) is rebuilt in its geometry, at its data offset.
-  const areas = arrayRegions(a, slots).map((r) => {
+  const areas = arrayRegions(a, gone).map((r) => {
     requireRecoverable(
       r.array,
       'rebuild',
@@ -78,34 +85,44 @@ export async function rebuildMembers(
     );
     const g = r.array.geometry;
     const span = stripeSpan(g, r.from, r.to);
+    // where each target keeps this part: a healed member at its own data offset for the geometry
     const start = r.array.rebuildDataOffset + span.s0 * g.chunk;
-    return { view: r.array, ...span, start, end: r.array.rebuildDataOffset + span.s1 * g.chunk };
+    const startOf = (slot: number): number =>
+      r.array.bySlot[slot] ? r.array.bySlot[slot].dataOffset + span.s0 * g.chunk : start;
+    return { view: r.array, ...span, start, startOf, length: (span.s1 - span.s0) * g.chunk };
   });
   checkTargets(a, targets);
   // The image copies the peer's superblock, so it takes the peer's data offsets too.
   const peerMember = a.peerMember;
   const dataOffset = a.rebuildDataOffset;
-  const dataBytes = areas.reduce((n, x) => n + x.end - x.start, 0);
-  const dataEnd = Math.max(...areas.map((x) => x.end));
-  const imageBytes = Math.max(peerMember ? peerMember.input.available : dataEnd, dataEnd);
-  const supers: (RebuiltSuperblock | null)[] = targets.map((t) =>
-    a.peer && !dataOnly ? rebuildSuperblock(a.peer, t.slot) : null,
+  const dataBytes = areas.reduce((n, x) => n + x.length, 0);
+  const dataEnd = Math.max(...areas.map((x) => x.start + x.length));
+  const rebuiltBytes = Math.max(peerMember ? peerMember.input.available : dataEnd, dataEnd);
+  const sizes = healing.map((m) => (m ? m.input.available : rebuiltBytes));
+  const supers: (RebuiltSuperblock | null)[] = targets.map((t, i) =>
+    a.peer && !dataOnly && !healing[i] ? rebuildSuperblock(a.peer, t.slot) : null,
   );
   const outs = await openOutputs(
     targets.map((t) => t.path),
     arrayInputs(a),
-    { force: opts.force, length: imageBytes },
+    { force: opts.force, length: Math.max(...sizes) },
   );
+  const log = new DamageLog('md rebuild', dmg.strict, (x) => `member bytes ${x}`);
+  const read: ReadArea[] = [];
   try {
-    // Metadata first: the image's size (holes outside the data areas), bad-block logs, superblocks.
-    const sorted = [...areas].sort((x, y) => x.start - y.start);
+    // Metadata first: the image's size (holes outside the data areas), bad-block logs, superblocks;
+    // a healed member's bytes outside its data areas are copied.
     for (const [i, out] of outs.entries()) {
-      let at = 0;
-      for (const x of sorted) {
-        await zeroRange(out, at, x.start);
-        at = Math.max(at, x.end);
+      const slot = slots[i]!;
+      const inside = areas
+        .filter((x) => slot < x.view.geometry.raidDisks)
+        .map((x) => ({ offset: x.startOf(slot), length: x.length }));
+      const outside = gapsOf(inside, sizes[i]!);
+      const healed = healing[i];
+      for (const e of outside) {
+        if (healed) await copyAround(healed, out, e, dmg, log, read);
+        else await zeroRange(out, e.offset, e.offset + e.length);
       }
-      await zeroRange(out, at, imageBytes);
       const sb = supers[i];
       if (!sb) continue;
       for (const f of sb.fills) await out.write(Buffer.alloc(f.length, f.value), f.length, f.offset);
@@ -115,22 +132,28 @@ export async function rebuildMembers(
     for (const x of areas) {
       const g = x.view.geometry;
       const C = g.chunk;
-      const writes = targets.flatMap((t, i) =>
-        t.slot < g.raidDisks ? [{ slot: t.slot, out: at(outs[i]!, x.start) }] : [],
-      );
+      const mine = targets.flatMap((t, i) => (t.slot < g.raidDisks ? [{ slot: t.slot, i }] : []));
+      const writes = mine.map(({ slot, i }) => ({ slot, out: at(outs[i]!, x.startOf(slot)) }));
       if (writes.length === 0) continue;
-      seconds += await runJob('md rebuild', opts, [], [], (x.s1 - x.s0) * C, {
+      const want = mine.map((t) => t.slot);
+      const reads = presentReads(x.view, x.s0);
+      for (const r of reads) read.push({ input: r.member, areas: [{ offset: r.member.start, length: x.length }] });
+      seconds += await runJob('md rebuild', opts, [], [], x.length, {
         chunk: stepBytes(x.view, step),
         slots: g.raidDisks,
-        reads: presentReads(x.view, x.s0),
+        reads,
         writes,
-        async compute(bufs, len, pos) {
-          const txs = [];
-          for (let i = 0; i < len / C; i++) {
-            const chunks = bufs.map((b) => b!.subarray(i * C, (i + 1) * C));
-            txs.push(submitStripeRebuild(g, x.s0 + pos / C + i, chunks, x.view.missingSlots, C, true).tx);
-          }
-          await awaitChain(txs, 'md rebuild');
+        readPolicy: dmg.policy,
+        async compute(bufs, len, pos, bad) {
+          await decodeStripes(g, x.view.missingSlots, bufs as Buffer[], x.s0 + pos / C, len / C, C, 'md rebuild', {
+            bad,
+            want,
+            parity: true,
+            onEvent(e) {
+              const off = x.startOf(e.slot) + pos + e.i * C;
+              log.add(e.lost, off + e.lo, e.hi - e.lo, e.unreadable.map((s) => slotLabel(x.view, s)));
+            },
+          });
         },
       });
     }
@@ -141,13 +164,53 @@ export async function rebuildMembers(
       slots,
       withSuperblock: supers.map((s) => s !== null),
       bytes: dataBytes,
-      imageBytes,
+      imageBytes: rebuiltBytes,
       dataOffset,
       seconds,
+      healed: healing.map((m) => m !== null),
+      damage: damageReport(log, read),
     };
   } catch (err) {
     await Promise.all(outs.map((o) => o.abort()));
     throw err;
+  }
+}
+
+/** The parts of [0, size) outside `inside` (which may overlap or be unsorted). */
+function gapsOf(inside: Extent[], size: number): Extent[] {
+  const out: Extent[] = [];
+  let at = 0;
+  for (const e of [...inside].sort((x, y) => x.offset - y.offset)) {
+    if (e.offset > at) out.push({ offset: at, length: Math.min(e.offset, size) - at });
+    at = Math.max(at, e.offset + e.length);
+  }
+  if (at < size) out.push({ offset: at, length: size - at });
+  return out.filter((e) => e.length > 0);
+}
+
+const COPY_STEP = 1 << 20;
+
+/**
+ * Copies member bytes `e` (member-relative) of a healed member to the same place of `out`, reading
+ * around damage: what is unreadable there (superblock, bitmap, space outside the data) has no
+ * parity, so it is lost (zero).
+ */
+async function copyAround(
+  m: ArrayMember,
+  out: OutputSink,
+  e: Extent,
+  dmg: MdDamageOptions,
+  log: DamageLog,
+  read: ReadArea[],
+): Promise<void> {
+  const input: InputMember = m.input;
+  read.push({ input, areas: [{ offset: input.start + e.offset, length: e.length }] });
+  const buf = Buffer.alloc(Math.min(COPY_STEP, e.length));
+  for (let p = e.offset; p < e.offset + e.length; p += buf.length) {
+    const n = Math.min(buf.length, e.offset + e.length - p);
+    const bad = await readMemberDamaged(input, buf, n, p, dmg.policy);
+    for (const b of bad) log.add(true, p + b.offset, b.length, [m.label]);
+    await out.write(buf, n, p);
   }
 }
 
