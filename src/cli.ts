@@ -1,6 +1,6 @@
 // The raidtx command line: registers the commands, parses global options, runs every command body
 // through one invoke, and is the one place where results are printed and errors become exit codes
-// (0 done, 1 mismatch, 2 usage, 3 I/O, 130 interrupted, 141 stdout closed early).
+// (0 done, 1 mismatch, 2 usage, 3 I/O, 4 completed with unrecoverable ranges, 130 interrupted, 141 stdout closed early).
 
 import { Command, CommanderError, Option } from 'commander';
 import { defineBench } from './commands/bench.js';
@@ -150,6 +150,7 @@ export async function main(argv: string[]): Promise<number> {
     const ui = makeUi(how.stdoutData ? { json: false, quiet: opts.quiet } : opts);
     const result: CommandResult = await body({ opts, signal: controller.signal, ui });
     exitCode = result.exitCode;
+    if (result.warnings) process.stderr.write(`${result.warnings}\n`);
     if (how.stdoutData) {
       if (!opts.quiet) process.stderr.write(`${result.human}\n`);
     } else if (!stdoutGone) {

@@ -9,6 +9,8 @@
  *
  *   eio NAME OFFSET        a read starting at OFFSET fails with EIO; a read covering it returns
  *                          only the bytes before it, as a disk with a bad sector would
+ *   eiorange NAME OFFSET LENGTH  the same for every byte of [OFFSET, OFFSET + LENGTH): a read
+ *                          starting inside fails, one reaching it stops before it (rules add up)
  *   short NAME MAX         every read returns at most MAX bytes
  *   truncate NAME OFFSET   a read reaching OFFSET first cuts the backing file to OFFSET bytes
  *   wfail NAME OFFSET ERR  a write covering OFFSET fails with errno ERR (e.g. 5 EIO, 28 ENOSPC)
@@ -31,7 +33,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-enum kind { R_EIO, R_SHORT, R_TRUNCATE, R_WFAIL, R_FSYNCFAIL };
+enum kind { R_EIO, R_EIORANGE, R_SHORT, R_TRUNCATE, R_WFAIL, R_FSYNCFAIL };
 struct rule {
 	enum kind kind;
 	char name[256];
@@ -68,6 +70,8 @@ static void load_rules(void)
 		struct rule *r = &rules[nrules];
 		if (!strcmp(word, "eio") && n >= 3)
 			r->kind = R_EIO;
+		else if (!strcmp(word, "eiorange") && n >= 4 && b > 0)
+			r->kind = R_EIORANGE;
 		else if (!strcmp(word, "short") && n >= 3)
 			r->kind = R_SHORT;
 		else if (!strcmp(word, "truncate") && n >= 3)
@@ -162,11 +166,18 @@ static int ff_read(const char *path, char *buf, size_t size, off_t off, struct f
 		if (fstat(fd, &st) == 0 && st.st_size > r->a && truncate(rp, r->a) != 0)
 			return -errno;
 	}
-	r = find_rule(R_EIO, path);
-	if (r && off <= r->a && r->a < off + (off_t)size) {
-		if (off == r->a)
+	/* every eio/eiorange rule of the file: fail a read starting on a bad byte, else stop before
+	 * the first bad byte it reaches (the bytes before the bad spot, as a disk would return) */
+	for (int i = 0; i < nrules; i++) {
+		struct rule *e = &rules[i];
+		if ((e->kind != R_EIO && e->kind != R_EIORANGE) ||
+		    (strcmp(e->name, "*") && !strstr(path, e->name)))
+			continue;
+		long long lo = e->a, hi = e->kind == R_EIO ? e->a + 1 : e->a + e->b;
+		if (off >= lo && off < hi)
 			return -EIO;
-		size = (size_t)(r->a - off); /* the bytes before the bad spot, as a disk would */
+		if (off < lo && lo < off + (off_t)size)
+			size = (size_t)(lo - off);
 	}
 	r = find_rule(R_SHORT, path);
 	if (r && r->a > 0 && size > (size_t)r->a)

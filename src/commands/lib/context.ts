@@ -33,12 +33,14 @@ export interface Context {
 }
 
 export interface CommandResult {
-  /** 0 done / consistent, 1 mismatch */
+  /** 0 done / consistent, 1 mismatch, 4 completed with unrecoverable or unchecked ranges */
   exitCode: number;
   /** the one object printed with --json */
   json: Record<string, unknown>;
   /** the human summary (stdout) */
   human: string;
+  /** lines for stderr whatever the output mode (e.g. what a damaged run could not recover) */
+  warnings?: string;
 }
 
 export interface InvokeOptions {

@@ -2,6 +2,7 @@
 // output on success or abort them all (temporaries removed) on any error or interrupt.
 
 import { type AsyncSubmitCtl, initAsyncSubmit } from '../async-tx.js';
+import { applyMaps, type DamageOptions } from '../damage/options.js';
 import type { Tx } from '../descriptor.js';
 import { IoError, UsageError } from '../errors.js';
 import { AsyncTxFlags } from '../flags.js';
@@ -32,6 +33,8 @@ export interface JobOptions {
   force: boolean;
   signal?: AbortSignal;
   progress?: (label: string) => JobProgress;
+  /** maps, read-error policy and strictness of the commands that read around damage */
+  damage?: DamageOptions;
 }
 
 /** What a generating job did. */
@@ -43,9 +46,23 @@ export interface JobResult {
 
 const noProgress: JobProgress = { update() {}, stop() {} };
 
-/** Opens the input members read-only with the job's range options (plus `extraOffset`). */
-export function openInputs(specs: MemberSpec[], opts: JobOptions, extraOffset = 0) {
-  return openMembers(specs, { offset: opts.offset + extraOffset, length: opts.length, pad: opts.pad });
+/**
+ * Opens the input members read-only with the job's range options (plus `extraOffset`); the maps of
+ * `opts.damage` become the members' damage (a map naming no member is exit 2, inputs closed).
+ */
+export async function openInputs(specs: MemberSpec[], opts: JobOptions, extraOffset = 0) {
+  const r = await openMembers(specs, {
+    offset: opts.offset + extraOffset,
+    length: opts.length,
+    pad: opts.pad,
+  });
+  try {
+    applyMaps(r.members, opts.damage?.maps ?? []);
+  } catch (err) {
+    await closeAll(r.members);
+    throw err;
+  }
+  return r;
 }
 
 /** Opens whole outputs after the inputs; on refusal the inputs are closed again. */
