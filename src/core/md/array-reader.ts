@@ -87,7 +87,9 @@ export function createArrayReader(a: MdArray, opts: ArrayReaderOptions = {}): Ar
             readMemberDamaged(r, bufs[slot]!.subarray(i * len), len, (first + i) * C + lo, policy),
           ),
         );
-        bad[slot] = parts.flatMap((list, i) => list.map((e) => ({ offset: e.offset + i * len, length: e.length })));
+        bad[slot] = parts.flatMap((list, i) =>
+          list.map((e) => ({ offset: e.offset + i * len, length: e.length })),
+        );
       }),
     );
     const lost: Extent[][][] = Array.from({ length: count }, () => a.bySlot.map(() => []));
@@ -183,7 +185,13 @@ export function createArrayReader(a: MdArray, opts: ArrayReaderOptions = {}): Ar
         }
       }
       /** Chunk bytes [within, within + n) of `slot` in `stripe`, at array byte x, from rebuilt windows. */
-      const fromWindows = (x: number, stripe: number, within: number, n: number, slot: number): Promise<void>[] => {
+      const fromWindows = (
+        x: number,
+        stripe: number,
+        within: number,
+        n: number,
+        slot: number,
+      ): Promise<void>[] => {
         const out: Promise<void>[] = [];
         for (let y = within; y < within + n; ) {
           const w = Math.floor(y / W);
@@ -203,9 +211,23 @@ export function createArrayReader(a: MdArray, opts: ArrayReaderOptions = {}): Ar
         return out;
       };
       /** Read straight from the member; what is unreadable there comes from rebuilt windows. */
-      const direct = async (x: number, stripe: number, within: number, n: number, slot: number): Promise<void> => {
-        const bad = await readMemberDamaged(readers[slot]!, buf.subarray(x - offset), n, stripe * C + within, policy);
-        await Promise.all(bad.flatMap((b) => fromWindows(x + b.offset, stripe, within + b.offset, b.length, slot)));
+      const direct = async (
+        x: number,
+        stripe: number,
+        within: number,
+        n: number,
+        slot: number,
+      ): Promise<void> => {
+        const bad = await readMemberDamaged(
+          readers[slot]!,
+          buf.subarray(x - offset),
+          n,
+          stripe * C + within,
+          policy,
+        );
+        await Promise.all(
+          bad.flatMap((b) => fromWindows(x + b.offset, stripe, within + b.offset, b.length, slot)),
+        );
       };
       for (const { x, stripe, within, n: piece, slot } of pieces) {
         const reader = readers[slot];
@@ -236,4 +258,3 @@ export function createArrayReader(a: MdArray, opts: ArrayReaderOptions = {}): Ar
     stats: () => ({ windowsLoaded, cacheHits, cachedBytes: cache.size * m * W }),
   };
 }
-

@@ -11,11 +11,11 @@ import { awaitChain } from '../jobs/chain.js';
 import { appendRange } from '../jobs/ranges.js';
 import { type JobOptions, runJob } from '../jobs/run.js';
 import type { MdArray } from './array.js';
-import { type MdDamageOptions, type ReadArea, unreadableOf } from './damage.js';
+import { type MdDamageOptions, type ReadArea, readArea, unreadableIn } from './damage.js';
 import { dataChunksPerStripe } from './layout.js';
 import { type ArrayRange, presentReads, slotLabel, stepBytes } from './range.js';
-import { inRange, stripeSpan } from './reshape.js';
 import { pieceSegments, tolerated, union } from './reconstruct.js';
+import { inRange, stripeSpan } from './reshape.js';
 import { submitStripeCheck } from './stripe-ops.js';
 
 export interface MdMismatch {
@@ -103,7 +103,7 @@ export async function checkArray(
         .map((r) => ({ from: r.from, length: r.to - r.from, missingSlots: r.array.missingSlots })),
       ...parts.flatMap((p) => p.unchecked),
     ].sort((x, y) => x.from - y.from),
-    unreadable: unreadableOf(read),
+    unreadable: unreadableIn(read),
   };
 }
 
@@ -139,7 +139,7 @@ async function checkRegion(
   const suspect = new Int32Array(maxStripes * perChunk);
   const mismatches: MdMismatch[] = [];
   const reads = presentReads(a, s0);
-  for (const r of reads) read.push({ input: r.member, areas: [{ offset: r.member.start, length: (s1 - s0) * C }] });
+  for (const r of reads) read.push(readArea(r.member, (s1 - s0) * C));
   const unchecked: MdUnchecked[] = [];
   const anySlot = reads[0]!.slot;
   const offsetOf = (slot: number): number => (a.bySlot[slot] ?? a.bySlot[anySlot]!).dataOffset;
@@ -167,7 +167,12 @@ async function checkRegion(
             // no parity left here: each data chunk's segment is unchecked
             const names = seg.slots.filter((s) => !a.missingSlots.includes(s)).map((s) => slotLabel(a, s));
             for (let k = 0; k < m; k++) {
-              const x = { from: (stripe * m + k) * C + seg.lo, length: n, missingSlots: a.missingSlots, unreadable: names };
+              const x = {
+                from: (stripe * m + k) * C + seg.lo,
+                length: n,
+                missingSlots: a.missingSlots,
+                unreadable: names,
+              };
               if (x.from + n > span.from && x.from < span.to) unchecked.push(x);
             }
             continue;
@@ -175,7 +180,9 @@ async function checkRegion(
           const whole1 = n === C;
           const detail = {
             granularity: gran,
-            flags: whole1 ? flags.subarray(i * perChunk, (i + 1) * perChunk) : new Uint8Array(Math.ceil(n / gran)),
+            flags: whole1
+              ? flags.subarray(i * perChunk, (i + 1) * perChunk)
+              : new Uint8Array(Math.ceil(n / gran)),
             suspect: whole1
               ? suspect.subarray(i * perChunk, (i + 1) * perChunk)
               : new Int32Array(Math.ceil(n / gran)).fill(Suspect.NONE),

@@ -1,92 +1,75 @@
-// md's side of "Damaged members" (DESIGN): how the md jobs read around damage, and what they report
-// of it — ranges rebuilt beyond the missing members (recovered), ranges beyond repair (lost), in the
-// output's coordinates, and the members' unreadable ranges in their own (file) coordinates.
+// md's side of "Damaged members" (DESIGN): what the md jobs report of damage — ranges rebuilt
+// beyond the missing members (recovered) and ranges beyond repair (lost) in an output's coordinates,
+// met out of order (segment by segment, slot by slot), and the members' unreadable ranges within
+// the several areas a job read of one member (regions of a reshape, a healed member's copy).
 
-import type { DamagedRange, DamageReport, ReadPolicy, Unreadable } from '../damage/damage.js';
-import { clip, type Extent, normalize } from '../damage/extents.js';
-import { IoError } from '../errors.js';
+import type { DamagedRange, DamageReport, Unreadable } from '../damage/damage.js';
+import { type Extent, normalize } from '../damage/extents.js';
+import type { DamageOptions } from '../damage/options.js';
+import { appendDamaged, strictFailure, unreadableOf } from '../damage/report.js';
 import type { InputMember } from '../io/members.js';
 
-/** How an md job meets damage. */
-export interface MdDamageOptions {
-  /** run-time read errors are narrowed down this way */
-  policy: ReadPolicy;
-  /** any lost byte fails the job (exit 3, nothing committed) instead of a zero-filled, mapped range */
-  strict: boolean;
-}
+/** How an md job meets damage: read errors narrowed down by `policy`; `strict` fails on a lost byte. */
+export type MdDamageOptions = Pick<DamageOptions, 'policy' | 'strict'>;
 
-/** Collects recovered and lost ranges of one output as they are met, in any order. */
+/** Collects the recovered and lost ranges of one output as they are met, in any order. */
 export class DamageLog {
-  readonly recovered: DamagedRange[] = [];
-  readonly lost: DamagedRange[] = [];
+  private readonly got: { recovered: DamagedRange[]; lost: DamagedRange[] } = { recovered: [], lost: [] };
 
   constructor(
-    private readonly what: string,
+    private readonly label: string,
     private readonly strict: boolean,
-    /** how an output offset is named in the --strict refusal */
-    private readonly where: (offset: number) => string,
   ) {}
 
+  /** Adds a range; with --strict a lost one fails the run (exit 3, nothing committed). */
   add(lost: boolean, offset: number, length: number, members: string[]): void {
     if (length <= 0) return;
-    if (lost && this.strict) {
-      throw new IoError(
-        `${this.what}: ${this.where(offset)}..${offset + length} cannot be recovered${members.length ? ` (unreadable on ${members.map((m) => `'${m}'`).join(', ')})` : ''}; --strict: nothing committed`,
-      );
-    }
-    (lost ? this.lost : this.recovered).push({ offset, length, members });
+    const r = { offset, length, members };
+    if (lost && this.strict) throw strictFailure(this.label, r, 'cannot be recovered');
+    (lost ? this.got.lost : this.got.recovered).push(r);
+  }
+
+  /** The ranges sorted, adjacent ones with the same members merged. */
+  ranges(): { recovered: DamagedRange[]; lost: DamagedRange[] } {
+    const merge = (list: DamagedRange[]): DamagedRange[] => {
+      const out: DamagedRange[] = [];
+      for (const r of [...list].sort((x, y) => x.offset - y.offset))
+        appendDamaged(out, r.offset, r.length, r.members);
+      return out;
+    };
+    return { recovered: merge(this.got.recovered), lost: merge(this.got.lost) };
   }
 }
 
-/** Sorts ranges and merges adjacent or overlapping ones (members united). */
-export function mergeDamaged(list: readonly DamagedRange[]): DamagedRange[] {
-  const sorted = [...list].sort((a, b) => a.offset - b.offset);
-  const out: DamagedRange[] = [];
-  for (const r of sorted) {
-    const last = out[out.length - 1];
-    if (last && r.offset <= last.offset + last.length) {
-      last.length = Math.max(last.length, r.offset + r.length - last.offset);
-      for (const m of r.members) if (!last.members.includes(m)) last.members.push(m);
-    } else {
-      out.push({ offset: r.offset, length: r.length, members: [...r.members] });
-    }
-  }
-  return out;
-}
-
-/** A member and the file ranges of it a job read (file coordinates). */
+/** File ranges of a member a job read (file coordinates). */
 export interface ReadArea {
   input: InputMember;
   areas: Extent[];
 }
 
+/** The area a data-area reader (range.ts dataReader) covers over `length` bytes. */
+export const readArea = (input: InputMember, length: number): ReadArea => ({
+  input,
+  areas: [{ offset: input.start, length }],
+});
+
 /**
- * The unreadable ranges of the members within what was read, per source, in the members' own
- * byte coordinates (the file's: before @OFFSET), merged; members in the order given.
+ * The members' unreadable ranges within what was read, in their own byte coordinates (the file's),
+ * per source: a member's areas (its readers share one damage object) are united first.
  */
-export function unreadableOf(read: readonly ReadArea[]): Unreadable[] {
-  const out: Unreadable[] = [];
-  const seen = new Map<InputMember['damage'], Extent[]>();
+export function unreadableIn(read: readonly ReadArea[]): Unreadable[] {
+  const byMember = new Map<object, ReadArea>();
   for (const r of read) {
-    const d = r.input.damage;
-    if (!d || d.extents.length === 0) continue;
-    // md's data-area readers are copies sharing one damage object: areas of one member are united
-    seen.set(d, [...(seen.get(d) ?? []), ...r.areas]);
+    const key = r.input.damage ?? r.input;
+    const had = byMember.get(key);
+    byMember.set(key, { input: r.input, areas: [...(had?.areas ?? []), ...r.areas] });
   }
-  const labels = new Map(read.map((r) => [r.input.damage, r.input.label]));
-  for (const [d, areas] of seen) {
-    const within = normalize(areas);
-    for (const source of ['map', 'badblocks', 'eio'] as const) {
-      const mine = normalize(d!.extents.filter((e) => e.source === source));
-      for (const a of within)
-        for (const e of clip(mine, a.offset, a.offset + a.length))
-          out.push({ member: labels.get(d)!, offset: a.offset + e.offset, length: e.length, source });
-    }
-  }
-  return out;
+  return [...byMember.values()].flatMap((r) =>
+    normalize(r.areas).flatMap((a) => unreadableOf([{ ...r.input, start: a.offset }], a.length)),
+  );
 }
 
-/** The report of a run: its recovered and lost ranges merged, the unreadable ones of what it read. */
+/** The report of a run's one output: its recovered and lost ranges, the unreadable ones of what it read. */
 export function damageReport(log: DamageLog, read: readonly ReadArea[]): DamageReport {
-  return { unreadable: unreadableOf(read), recovered: mergeDamaged(log.recovered), lost: mergeDamaged(log.lost) };
+  return { unreadable: unreadableIn(read), ...log.ranges() };
 }

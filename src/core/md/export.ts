@@ -7,8 +7,8 @@ import { type OutputSink, openOutputs } from '../io/output.js';
 import { gatherWrites } from '../io/sink.js';
 import { type JobOptions, runJob } from '../jobs/run.js';
 import { type MdArray, requireRecoverable } from './array.js';
+import { DamageLog, damageReport, type MdDamageOptions, type ReadArea, readArea } from './damage.js';
 import { dataChunksPerStripe, stripeMap } from './layout.js';
-import { DamageLog, damageReport, type MdDamageOptions, type ReadArea } from './damage.js';
 import { type ArrayRange, arrayInputs, presentReads, slotLabel, stepBytes } from './range.js';
 import { decodeStripes } from './reconstruct.js';
 import { inRange, stripeSpan } from './reshape.js';
@@ -41,7 +41,7 @@ export async function exportArray(
       ? (await openOutputs([output], arrayInputs(a), { force: opts.force, length: range.length }))[0]!
       : output;
   const out = gatherWrites(sink, Math.min(8 << 20, Math.max(1, range.length)));
-  const log = new DamageLog('md export', dmg.strict, (x) => `array bytes ${x}`);
+  const log = new DamageLog('md export: array', dmg.strict);
   const read: ReadArea[] = [];
   let seconds = 0;
   for (const [i, r] of regions.entries()) {
@@ -84,8 +84,7 @@ async function exportRegion(
   const perStep = stepBytes(a, step);
   const missing = a.missingSlots;
   const reads = presentReads(a, s0);
-  for (const r of reads)
-    d.read.push({ input: r.member, areas: [{ offset: r.member.start, length: (s1 - s0) * C }] });
+  for (const r of reads) d.read.push(readArea(r.member, (s1 - s0) * C));
   return runJob('md export', opts, [], outputs, (s1 - s0) * C, {
     chunk: perStep,
     slots: g.raidDisks,
@@ -105,7 +104,12 @@ async function exportRegion(
           const at = (stripe * m + stripeMap(g, stripe).dataSlots.indexOf(e.slot)) * C;
           const lo = Math.max(span.from, at + e.lo);
           const hi = Math.min(span.to, at + e.hi);
-          d.log.add(e.lost, lo, hi - lo, e.unreadable.map((s) => slotLabel(a, s)));
+          d.log.add(
+            e.lost,
+            lo,
+            hi - lo,
+            e.unreadable.map((s) => slotLabel(a, s)),
+          );
         },
       });
       // Data chunks in array order, each clipped to the span, gathered into large writes.

@@ -13,7 +13,7 @@ import type { OutputSink } from '../io/output.js';
 import { openOutputs } from '../io/output.js';
 import { type JobOptions, runJob } from '../jobs/run.js';
 import { type ArrayMember, type MdArray, requireRecoverable } from './array.js';
-import { DamageLog, damageReport, type MdDamageOptions, type ReadArea } from './damage.js';
+import { DamageLog, damageReport, type MdDamageOptions, type ReadArea, readArea } from './damage.js';
 import { arrayInputs, presentReads, slotLabel, stepBytes } from './range.js';
 import { decodeStripes } from './reconstruct.js';
 import { arrayRegions, stripeSpan } from './reshape.js';
@@ -32,15 +32,17 @@ export interface MdRebuildResult {
   withSuperblock: boolean[];
   /** bytes of each member's data area rebuilt */
   bytes: number;
-  /** size of each image */
+  /** size of a rebuilt image */
   imageBytes: number;
+  /** size of each target's image (a healed one: its member's) */
+  sizes: number[];
   /** where the data area starts in each image */
   dataOffset: number;
   seconds: number;
   /** which targets were present members, healed (a copy with their unreadable bytes recomputed) */
   healed: boolean[];
-  /** unreadable ranges; recovered and lost ones in member bytes of the targets */
-  damage: DamageReport;
+  /** per target: the unreadable ranges read for it, its recovered and lost ones in its member bytes */
+  damage: DamageReport[];
 }
 
 /** Refuses targets outside the array (or one slot twice). A present slot is healed. */
@@ -107,8 +109,9 @@ export async function rebuildMembers(
     arrayInputs(a),
     { force: opts.force, length: Math.max(...sizes) },
   );
-  const log = new DamageLog('md rebuild', dmg.strict, (x) => `member bytes ${x}`);
+  const logs = targets.map((t) => new DamageLog(`md rebuild: '${t.path}'`, dmg.strict));
   const read: ReadArea[] = [];
+  const readFor: ReadArea[][] = targets.map(() => []);
   try {
     // Metadata first: the image's size (holes outside the data areas), bad-block logs, superblocks;
     // a healed member's bytes outside its data areas are copied.
@@ -120,7 +123,7 @@ export async function rebuildMembers(
       const outside = gapsOf(inside, sizes[i]!);
       const healed = healing[i];
       for (const e of outside) {
-        if (healed) await copyAround(healed, out, e, dmg, log, read);
+        if (healed) await copyAround(healed, out, e, dmg, logs[i]!, readFor[i]!);
         else await zeroRange(out, e.offset, e.offset + e.length);
       }
       const sb = supers[i];
@@ -137,7 +140,7 @@ export async function rebuildMembers(
       if (writes.length === 0) continue;
       const want = mine.map((t) => t.slot);
       const reads = presentReads(x.view, x.s0);
-      for (const r of reads) read.push({ input: r.member, areas: [{ offset: r.member.start, length: x.length }] });
+      for (const r of reads) read.push(readArea(r.member, x.length));
       seconds += await runJob('md rebuild', opts, [], [], x.length, {
         chunk: stepBytes(x.view, step),
         slots: g.raidDisks,
@@ -145,15 +148,30 @@ export async function rebuildMembers(
         writes,
         readPolicy: dmg.policy,
         async compute(bufs, len, pos, bad) {
-          await decodeStripes(g, x.view.missingSlots, bufs as Buffer[], x.s0 + pos / C, len / C, C, 'md rebuild', {
-            bad,
-            want,
-            parity: true,
-            onEvent(e) {
-              const off = x.startOf(e.slot) + pos + e.i * C;
-              log.add(e.lost, off + e.lo, e.hi - e.lo, e.unreadable.map((s) => slotLabel(x.view, s)));
+          await decodeStripes(
+            g,
+            x.view.missingSlots,
+            bufs as Buffer[],
+            x.s0 + pos / C,
+            len / C,
+            C,
+            'md rebuild',
+            {
+              bad,
+              want,
+              parity: true,
+              onEvent(e) {
+                const off = x.startOf(e.slot) + pos + e.i * C;
+                const log = logs[mine.find((t) => t.slot === e.slot)!.i]!;
+                log.add(
+                  e.lost,
+                  off + e.lo,
+                  e.hi - e.lo,
+                  e.unreadable.map((s) => slotLabel(x.view, s)),
+                );
+              },
             },
-          });
+          );
         },
       });
     }
@@ -165,10 +183,12 @@ export async function rebuildMembers(
       withSuperblock: supers.map((s) => s !== null),
       bytes: dataBytes,
       imageBytes: rebuiltBytes,
+      sizes,
       dataOffset,
       seconds,
       healed: healing.map((m) => m !== null),
-      damage: damageReport(log, read),
+      // every report lists all unreadable ranges read (a healed member's copy included)
+      damage: logs.map((log) => damageReport(log, [...read, ...readFor.flat()])),
     };
   } catch (err) {
     await Promise.all(outs.map((o) => o.abort()));

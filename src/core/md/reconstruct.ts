@@ -73,8 +73,7 @@ export async function decodeStripes(
       const lost = erased.length > tolerated(g);
       for (const slot of needed) {
         if (lost) bufs[slot]!.fill(0, i * len + seg.lo, i * len + seg.hi);
-        if (lost || unreadable.length > 0)
-          o.onEvent?.({ slot, i, lo: seg.lo, hi: seg.hi, lost, unreadable });
+        if (lost || unreadable.length > 0) o.onEvent?.({ slot, i, lo: seg.lo, hi: seg.hi, lost, unreadable });
       }
       if (lost) continue;
       const a = i * len + seg.lo;
