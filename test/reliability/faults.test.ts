@@ -69,13 +69,15 @@ describe('reliability: real I/O faults (faultfs, tmpfs)', function () {
     expect(existsSync(join(out, 'p')) || existsSync(join(out, 'q'))).to.equal(false);
   });
 
-  it('recover-2data: EIO reading Q mid-stream -> exit 3, no rebuilt member committed', async () => {
+  // Read errors are damage (exit 4, test/commands/damage.test.ts); --strict makes them fatal.
+  it('recover-2data --strict: EIO reading Q mid-stream -> exit 3 naming Q and its sector, nothing committed', async () => {
     const bad = 2 * MiB + 512;
     fs.faults([`eio /q.img ${bad}`]);
     const o1 = join(out, 'd1.new');
     const o2 = join(out, 'd2.new');
     const r = await raidtx([
       'recover-2data',
+      '--strict',
       '-P',
       join(fs.mnt, 'p.img'),
       '-Q',
@@ -89,15 +91,16 @@ describe('reliability: real I/O faults (faultfs, tmpfs)', function () {
       '-o',
       o2,
     ]);
-    expectFailure(r, 3, [`'${join(fs.mnt, 'q.img')}'`, `offset ${bad}`], [out]);
-    expect(existsSync(o1) || existsSync(o2)).to.equal(false);
+    // the failing 4096-byte sector that holds `bad`
+    expectFailure(r, 3, [`'${join(fs.mnt, 'q.img')}'`, `offset ${2 * MiB}`], [out]);
+    expect(existsSync(o1) || existsSync(o2) || existsSync(`${o1}.map`)).to.equal(false);
   });
 
-  it('xor-val: EIO mid-stream is exit 3 (an I/O error), not a mismatch', async () => {
+  it('xor-val --strict: EIO mid-stream is exit 3 (an I/O error), not a mismatch', async () => {
     const bad = MiB + 7 * 512;
     fs.faults([`eio /d2 ${bad}`]);
-    const r = await raidtx(['xor-val', '--json', ...members]);
-    expectFailure(r, 3, [`'${members[2]}'`, `offset ${bad}`], [fs.backing]);
+    const r = await raidtx(['xor-val', '--strict', '--json', ...members]);
+    expectFailure(r, 3, [`'${members[2]}'`, `offset ${MiB}`], [fs.backing]);
     const j = JSON.parse(r.stdout) as { ok: boolean; error: { exitCode: number; message: string } };
     expect(j.ok).to.equal(false);
     expect(j.error.exitCode).to.equal(3);

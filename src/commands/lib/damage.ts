@@ -9,7 +9,7 @@ import { type DamageOptions, readMaps } from '../../core/damage/options.js';
 import { bytesOf } from '../../core/damage/report.js';
 import { IoError, UsageError } from '../../core/errors.js';
 import { parseSize } from '../../core/io/size.js';
-import { collect } from './context.js';
+import { type CommandResult, collect } from './context.js';
 import { listOf } from './render.js';
 import { packageVersion } from './version.js';
 
@@ -155,4 +155,32 @@ export async function writeOutputMaps(
     await write(`${out}.map`);
   }
   return notes;
+}
+
+/**
+ * A command's result with its damage: JSON additions, stderr summary (plus `notes`, e.g. where the
+ * maps went) and the exit code (a mismatch, exit 1, wins over 4).
+ */
+export function withDamage(
+  result: CommandResult,
+  report: DamageReport,
+  kind: 'output' | 'check',
+  notes: readonly string[] = [],
+): CommandResult {
+  const summary = [damageSummary(report, kind), ...notes].filter(Boolean).join('\n');
+  const exitCode = damageExit(report, result.exitCode === 1);
+  const json = { ...result.json, ...damageJson(report, kind) };
+  if (exitCode === 4) json.ok = false;
+  return { ...result, exitCode, json, ...(summary ? { warnings: summary } : {}) };
+}
+
+/** The result of a recovering command: output maps written, then withDamage. */
+export async function recoveredResult(
+  result: CommandResult,
+  report: DamageReport,
+  outputs: readonly string[],
+  size: number,
+  d: DamageOptions,
+): Promise<CommandResult> {
+  return withDamage(result, report, 'output', await writeOutputMaps(report, outputs, size, d));
 }

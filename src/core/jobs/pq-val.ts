@@ -1,7 +1,13 @@
 // Checks P and/or Q against the data members and names the suspect of every inconsistent range.
+// Around damage: each stretch with the same unreadable members is checked with the parity left
+// (damage/raid6.ts); stretches with nothing left to check are reported unchecked, never as mismatches.
 
 import { initAsyncSubmit } from '../async-tx.js';
 import { Suspect } from '../contract.js';
+import { type DamageReport, DEFAULT_READ_POLICY, emptyReport } from '../damage/damage.js';
+import { segments } from '../damage/extents.js';
+import { submitRaid6Check } from '../damage/raid6.js';
+import { appendDamaged, strictFailure, unreadableOf } from '../damage/report.js';
 import { AsyncTxFlags } from '../flags.js';
 import type { MemberSpec } from '../io/member.js';
 import { asyncSyndromeVal } from '../ops/pq-val.js';
@@ -22,6 +28,8 @@ export interface PqValResult {
   bytes: number;
   seconds: number;
   mismatches: PqMismatch[];
+  /** unreadable ranges; `lost` holds the ranges that could not be checked */
+  damage: DamageReport;
 }
 
 export async function pqValMembers(job: PqValJob, opts: JobOptions): Promise<PqValResult> {
@@ -31,43 +39,70 @@ export async function pqValMembers(job: PqValJob, opts: JobOptions): Promise<PqV
   const pSlot = n;
   const qSlot = n + 1;
   const slotOf = (i: number): number => (i < n ? i : i === n && job.p !== null ? pSlot : qSlot);
+  const labels: string[] = [];
+  members.forEach((m, i) => {
+    labels[slotOf(i)] = m.label;
+  });
+  const absent = [...(job.p === null ? [pSlot] : []), ...(job.q === null ? [qSlot] : [])];
   const g = job.granularity;
   const step = valStep(opts.step, g);
   const granules = Math.ceil(Math.min(step, Math.max(length, 1)) / g);
   const flags = new Uint8Array(granules);
   const suspect = new Int32Array(granules);
   const mismatches: PqMismatch[] = [];
+  const report = emptyReport();
+  const strict = opts.damage?.strict ?? false;
   const seconds = await runJob('pq-val', opts, members, [], length, {
     chunk: step,
     slots: n + 2,
-    emptySlots: [
-      ...members.slice(0, n).flatMap((m, i) => (m.handle === null ? [i] : [])),
-      ...(job.p === null ? [pSlot] : []),
-      ...(job.q === null ? [qSlot] : []),
-    ],
+    emptySlots: [...members.slice(0, n).flatMap((m, i) => (m.handle === null ? [i] : [])), ...absent],
     reads: members.flatMap((member, i) => (member.handle ? [{ slot: slotOf(i), member }] : [])),
     writes: [],
-    async compute(bufs, len, pos) {
-      const res = { value: 0 };
-      const detail = { granularity: g, flags, suspect };
-      const tx = asyncSyndromeVal(bufs, 0, n + 2, len, res, initAsyncSubmit(AsyncTxFlags.ACK), detail);
-      await awaitChain(tx, 'pq-val');
-      if (res.value === 0) return;
-      for (let i = 0; i < Math.ceil(len / g); i++) {
-        const f = flags[i]!;
-        if (f === 0) continue;
-        const offset = pos + i * g;
-        const code = suspect[i]!;
-        const m: PqMismatch = {
-          offset,
-          length: Math.min(g, length - offset),
-          p: (f & 1) !== 0,
-          q: (f & 2) !== 0,
-          suspect: suspectOf(code === Suspect.NONE ? Suspect.UNKNOWN : code),
-        };
-        appendRange(mismatches, m, alikePq);
+    readPolicy: opts.damage?.policy ?? DEFAULT_READ_POLICY,
+    async compute(bufs, len, pos, bad) {
+      for (const seg of segments(bad, len)) {
+        const seglen = seg.hi - seg.lo;
+        const views = bufs.map((b) => b?.subarray(seg.lo, seg.hi) ?? null);
+        const res = { value: 0 };
+        const detail = { granularity: g, flags, suspect };
+        let tx = null;
+        if (seg.slots.length === 0) {
+          tx = asyncSyndromeVal(views, 0, n + 2, seglen, res, initAsyncSubmit(AsyncTxFlags.ACK), detail);
+        } else {
+          const chk = submitRaid6Check(views, new Set([...absent, ...seg.slots]), seglen, res, detail);
+          if (!chk.p && !chk.q) {
+            appendDamaged(
+              report.lost,
+              pos + seg.lo,
+              seglen,
+              seg.slots.map((s) => labels[s]!),
+            );
+            if (strict)
+              throw strictFailure('pq-val', report.lost[report.lost.length - 1]!, 'could not be checked');
+            continue;
+          }
+          tx = chk.tx;
+        }
+        await awaitChain(tx, 'pq-val');
+        if (res.value === 0) continue;
+        for (let i = 0; i < Math.ceil(seglen / g); i++) {
+          const f = flags[i]!;
+          if (f === 0) continue;
+          const offset = pos + seg.lo + i * g;
+          // with a member unreadable, the parity left cannot say who is wrong
+          const code = seg.slots.length > 0 ? Suspect.UNKNOWN : suspect[i]!;
+          const m: PqMismatch = {
+            offset,
+            length: Math.min(g, seglen - i * g),
+            p: (f & 1) !== 0,
+            q: (f & 2) !== 0,
+            suspect: suspectOf(code === Suspect.NONE ? Suspect.UNKNOWN : code),
+          };
+          appendRange(mismatches, m, alikePq);
+        }
       }
     },
   });
-  return { bytes: length, seconds, mismatches };
+  report.unreadable = unreadableOf(members, length);
+  return { bytes: length, seconds, mismatches, damage: report };
 }

@@ -1,6 +1,10 @@
-// Checks that the XOR of members (data and parity) is zero, granule by granule.
+// Checks that the XOR of members (data and parity) is zero, granule by granule. A stretch where a
+// member is unreadable has nothing left to check it with: it is reported unchecked, not a mismatch.
 
 import { initAsyncSubmit } from '../async-tx.js';
+import { type DamageReport, DEFAULT_READ_POLICY, emptyReport } from '../damage/damage.js';
+import { segments } from '../damage/extents.js';
+import { appendDamaged, strictFailure, unreadableOf } from '../damage/report.js';
 import { AsyncTxFlags } from '../flags.js';
 import type { MemberSpec } from '../io/member.js';
 import { asyncXorVal } from '../ops/xor-val.js';
@@ -14,6 +18,8 @@ export interface XorValResult {
   members: number;
   /** ranges (member offsets) where the XOR is not zero, merged */
   mismatches: Range[];
+  /** unreadable ranges; `lost` holds the ranges that could not be checked */
+  damage: DamageReport;
 }
 
 /** Reports, in `granularity` units, where the XOR of `srcs` is not zero. */
@@ -28,23 +34,42 @@ export async function xorValMembers(
   const step = valStep(opts.step, g);
   const flags = new Uint8Array(Math.ceil(Math.min(step, Math.max(length, 1)) / g));
   const mismatches: Range[] = [];
+  const report = emptyReport();
+  const strict = opts.damage?.strict ?? false;
   const seconds = await runJob('xor-val', opts, members, [], length, {
     chunk: step,
     slots: n,
     reads: members.map((member, slot) => ({ slot, member })),
     writes: [],
-    async compute(bufs, len, pos) {
-      const res = { value: 0 };
-      const submit = initAsyncSubmit(AsyncTxFlags.ACK);
-      const tx = asyncXorVal(null, bufs as Buffer[], 0, n, len, res, submit, { granularity: g, flags });
-      await awaitChain(tx, 'xor-val');
-      if (res.value === 0) return;
-      for (let i = 0; i < Math.ceil(len / g); i++) {
-        if (flags[i] === 0) continue;
-        const offset = pos + i * g;
-        appendRange(mismatches, { offset, length: Math.min(g, length - offset) });
+    readPolicy: opts.damage?.policy ?? DEFAULT_READ_POLICY,
+    async compute(bufs, len, pos, bad) {
+      for (const seg of segments(bad, len)) {
+        const seglen = seg.hi - seg.lo;
+        if (seg.slots.length > 0) {
+          appendDamaged(
+            report.lost,
+            pos + seg.lo,
+            seglen,
+            seg.slots.map((s) => members[s]!.label),
+          );
+          if (strict)
+            throw strictFailure('xor-val', report.lost[report.lost.length - 1]!, 'could not be checked');
+          continue;
+        }
+        const views = bufs.map((b) => b!.subarray(seg.lo, seg.hi));
+        const res = { value: 0 };
+        const submit = initAsyncSubmit(AsyncTxFlags.ACK);
+        const tx = asyncXorVal(null, views, 0, n, seglen, res, submit, { granularity: g, flags });
+        await awaitChain(tx, 'xor-val');
+        if (res.value === 0) continue;
+        for (let i = 0; i < Math.ceil(seglen / g); i++) {
+          if (flags[i] === 0) continue;
+          const offset = pos + seg.lo + i * g;
+          appendRange(mismatches, { offset, length: Math.min(g, seglen - i * g) });
+        }
       }
     },
   });
-  return { bytes: length, seconds, members: n, mismatches };
+  report.unreadable = unreadableOf(members, length);
+  return { bytes: length, seconds, members: n, mismatches, damage: report };
 }
