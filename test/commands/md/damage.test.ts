@@ -70,6 +70,11 @@ function mapLost(path: string, size: number): Range[] {
   return lost;
 }
 
+/** `raidtx --engine ENGINE --json md ARGS` (mdj) or without --json (mdh). */
+const mdj = (engine: string, args: string[]): Promise<Run> =>
+  md(['--engine', engine, '--json', 'md', ...args]);
+const mdh = (engine: string, args: string[]): Promise<Run> => md(['--engine', engine, 'md', ...args]);
+
 function ok(r: Run, code: number): Record<string, unknown> {
   expect(r.stderr).not.to.match(/^\s+at /m);
   expect(r.code, r.stderr).to.equal(code);
@@ -179,20 +184,7 @@ describe('raidtx md around damaged members (faultfs, GNU ddrescue, md bad-block 
             const { paths, args } = damaged(r6, way, bad, this);
             const out = tmp('raidtx-md-dmg-');
             const present = paths.slice(1);
-            const e = ok(
-              await md([
-                '--engine',
-                engine,
-                '--json',
-                'md',
-                'export',
-                ...present,
-                ...args,
-                '-o',
-                join(out, 'a.img'),
-              ]),
-              0,
-            );
+            const e = ok(await mdj(engine, ['export', ...present, ...args, '-o', join(out, 'a.img')]), 0);
             expect(sha(readFileSync(join(out, 'a.img')))).to.equal(sha(truth()));
             expect(e.lost).to.deep.equal([]);
             expectUnreadable(e, paths, bad, way);
@@ -204,17 +196,7 @@ describe('raidtx md around damaged members (faultfs, GNU ddrescue, md bad-block 
             expect(existsSync(join(out, 'a.img.map'))).to.equal(false);
 
             const r = ok(
-              await md([
-                '--engine',
-                engine,
-                '--json',
-                'md',
-                'rebuild',
-                ...present,
-                ...args,
-                '-o',
-                `0=${join(out, 'r0.img')}`,
-              ]),
+              await mdj(engine, ['rebuild', ...present, ...args, '-o', `0=${join(out, 'r0.img')}`]),
               0,
             );
             expect(r.lost).to.deep.equal([]);
@@ -225,17 +207,7 @@ describe('raidtx md around damaged members (faultfs, GNU ddrescue, md bad-block 
             ).to.equal(true);
 
             const h = ok(
-              await md([
-                '--engine',
-                engine,
-                '--json',
-                'md',
-                'rebuild',
-                ...present,
-                ...args,
-                '-o',
-                `1=${join(out, 'h1.img')}`,
-              ]),
+              await mdj(engine, ['rebuild', ...present, ...args, '-o', `1=${join(out, 'h1.img')}`]),
               0,
             );
             const member1 = readFileSync(join(fs().backing, name(r6, 1, way)));
@@ -291,10 +263,7 @@ describe('raidtx md around damaged members (faultfs, GNU ddrescue, md bad-block 
             const out = tmp('raidtx-md-dmg-');
             const present = [paths[0]!, paths[2]!, paths[3]!];
             const a = join(out, 'a.img');
-            const e = ok(
-              await md(['--engine', engine, '--json', 'md', 'export', ...present, ...args, '-o', a]),
-              4,
-            );
+            const e = ok(await mdj(engine, ['export', ...present, ...args, '-o', a]), 4);
             expect(ranges(e.lost)).to.deep.equal(lostArray);
             for (const l of e.lost as { members: string[] }[]) expect(l.members).to.deep.equal([paths[2]]);
             expect(e.recovered).to.deep.equal([]);
@@ -303,10 +272,7 @@ describe('raidtx md around damaged members (faultfs, GNU ddrescue, md bad-block 
             expect(mapLost(`${a}.map`, truth().length)).to.deep.equal(lostArray);
 
             // to stdout with --map-out: the same bytes and map
-            const piped = await md([
-              '--engine',
-              engine,
-              'md',
+            const piped = await mdh(engine, [
               'export',
               ...present,
               ...args,
@@ -318,10 +284,7 @@ describe('raidtx md around damaged members (faultfs, GNU ddrescue, md bad-block 
             expect(piped.code, piped.stderr).to.equal(4);
             expect(mapLost(join(out, 'p.map'), truth().length)).to.deep.equal(lostArray);
 
-            const s = await md([
-              '--engine',
-              engine,
-              'md',
+            const s = await mdh(engine, [
               'export',
               ...present,
               ...args,
@@ -335,10 +298,7 @@ describe('raidtx md around damaged members (faultfs, GNU ddrescue, md bad-block 
 
             // the missing member: its bytes wherever slot 2 is unreadable are lost (member coordinates)
             const r1 = join(out, 'r1.img');
-            const r = ok(
-              await md(['--engine', engine, '--json', 'md', 'rebuild', ...present, ...args, '-o', `1=${r1}`]),
-              4,
-            );
+            const r = ok(await mdj(engine, ['rebuild', ...present, ...args, '-o', `1=${r1}`]), 4);
             const lostMember = merged(bad.map((b) => ({ offset: b.offset, length: b.length })));
             expect(ranges(r.lost)).to.deep.equal(lostMember);
             const end = DO + r5.manifest.stripes * C;
@@ -346,10 +306,7 @@ describe('raidtx md around damaged members (faultfs, GNU ddrescue, md bad-block 
             expect(readFileSync(r1).subarray(DO, end).equals(want)).to.equal(true);
             expect(mapLost(`${r1}.map`, readFileSync(r1).length)).to.deep.equal(lostMember);
             ok(
-              await md([
-                '--engine',
-                engine,
-                'md',
+              await mdh(engine, [
                 'rebuild',
                 ...present,
                 ...args,
@@ -363,17 +320,7 @@ describe('raidtx md around damaged members (faultfs, GNU ddrescue, md bad-block 
 
             // all members present: slot 2 healed byte for byte
             const h = ok(
-              await md([
-                '--engine',
-                engine,
-                '--json',
-                'md',
-                'rebuild',
-                ...paths,
-                ...args,
-                '-o',
-                `2=${join(out, 'h2.img')}`,
-              ]),
+              await mdj(engine, ['rebuild', ...paths, ...args, '-o', `2=${join(out, 'h2.img')}`]),
               0,
             );
             expect(h.lost).to.deep.equal([]);
@@ -417,12 +364,12 @@ describe('raidtx md around damaged members (faultfs, GNU ddrescue, md bad-block 
           for (const [slot, src] of membersOf(fx).entries())
             copyFileSync(src, join(dir, name(fx, slot, 'plain')));
           const { paths, args } = damaged(fx, 'eio', bad, this);
-          const clean = ok(await md(['--engine', engine, '--json', 'md', 'check', ...paths, ...args]), 4);
+          const clean = ok(await mdj(engine, ['check', ...paths, ...args]), 4);
           expect(clean.mismatches).to.deep.equal([]);
           expect(expectUnchecked(clean)).to.deep.equal(unchecked);
           expectUnreadable(clean, paths, bad, 'eio');
 
-          const strict = await md(['--engine', engine, 'md', 'check', ...paths, ...args, '--strict']);
+          const strict = await mdh(engine, ['check', ...paths, ...args, '--strict']);
           ok(strict, 3);
           expect(strict.stderr).to.match(/could not be checked/);
 
@@ -432,10 +379,7 @@ describe('raidtx md around damaged members (faultfs, GNU ddrescue, md bad-block 
           const p = paths.map((x, s) =>
             s === corrupt.slot ? join(fs().mnt, `${fx.name}-c${corrupt.slot}.img`) : x,
           );
-          const r = ok(
-            await md(['--engine', engine, '--json', 'md', 'check', ...p, ...args]),
-            level === 6 ? 1 : 4,
-          );
+          const r = ok(await mdj(engine, ['check', ...p, ...args]), level === 6 ? 1 : 4);
           const stripes = (r.mismatches as { stripe: number }[]).map((x) => x.stripe);
           expect(stripes).to.deep.equal(level === 6 ? [4] : []);
           // one outside the damage: found on both levels
@@ -444,7 +388,7 @@ describe('raidtx md around damaged members (faultfs, GNU ddrescue, md bad-block 
           const q = p.map((x, s) =>
             s === elsewhere.slot ? join(fs().mnt, `${fx.name}-c${elsewhere.slot}.img`) : x,
           );
-          const r2 = ok(await md(['--engine', engine, '--json', 'md', 'check', ...q, ...args]), 1);
+          const r2 = ok(await mdj(engine, ['check', ...q, ...args]), 1);
           expect((r2.mismatches as { stripe: number }[]).map((x) => x.stripe)).to.include(10);
           expect(expectUnchecked(r2)).to.deep.equal(unchecked);
         });
