@@ -296,6 +296,35 @@ describe('raidtx md around damaged members (faultfs, GNU ddrescue, md bad-block 
             expect(s.stderr).to.match(/cannot be recovered .*--strict: nothing committed/);
             expect(readdirSync(out).filter((f) => f.startsWith('s.img'))).to.deep.equal([]);
 
+            // a part of the array (--from/--length): JSON in array bytes, the map in the output's own
+            const from = lostArray[1]!.offset - 5000;
+            const len = lostArray[2]!.offset - from + 100;
+            const part = join(out, 'part.img');
+            const pj = ok(
+              await mdj(engine, [
+                'export',
+                ...present,
+                ...args,
+                '--from',
+                String(from),
+                '--length',
+                String(len),
+                '-o',
+                part,
+              ]),
+              4,
+            );
+            const inPart = lostArray
+              .filter((l) => l.offset < from + len && l.offset + l.length > from)
+              .map((l) => ({ offset: l.offset, length: Math.min(l.length, from + len - l.offset) }));
+            expect(ranges(pj.lost)).to.deep.equal(inPart);
+            expect(mapLost(`${part}.map`, len)).to.deep.equal(
+              inPart.map((l) => ({ ...l, offset: l.offset - from })),
+            );
+            expect(readFileSync(part).equals(zeroed(truth(), lostArray).subarray(from, from + len))).to.equal(
+              true,
+            );
+
             // the missing member: its bytes wherever slot 2 is unreadable are lost (member coordinates)
             const r1 = join(out, 'r1.img');
             const r = ok(await mdj(engine, ['rebuild', ...present, ...args, '-o', `1=${r1}`]), 4);
@@ -330,6 +359,26 @@ describe('raidtx md around damaged members (faultfs, GNU ddrescue, md bad-block 
         }
     });
   }
+
+  const grow = fixtureNamed('rs1-r5-5d-64k-grow');
+  if (grow)
+    it(`${grow.name}: mid-reshape, damage in each geometry's part is read around (bad-block log): export equals truth.img`, async function () {
+      const C = grow.manifest.chunk_bytes;
+      const m1 = grow.manifest.members[1]!;
+      const newOffset = m1.new_data_offset_sectors! * 512;
+      // stripe 10 of the new geometry (below the reshape position), stripe 131 of the old (above; slot 1 holds data in both)
+      const bad: Bad[] = [
+        { slot: 1, offset: newOffset + 10 * C + 4096, length: 4096 },
+        { slot: 1, offset: m1.data_offset_bytes + 131 * C + 8192, length: 4096 },
+      ];
+      install(grow, bad);
+      const { paths } = damaged(grow, 'badblocks', bad, this);
+      const out = tmp('raidtx-md-dmg-');
+      const e = ok(await mdj('software', ['export', ...paths, '-o', join(out, 'g.img')]), 0);
+      expect(sha(readFileSync(join(out, 'g.img')))).to.equal(sha(readFileSync(join(grow.dir, 'truth.img'))));
+      expectUnreadable(e, paths, bad, 'badblocks');
+      expect((e.recovered as Range[]).reduce((n, r) => n + r.length, 0)).to.equal(8192);
+    });
 
   describe('md check around unreadable ranges', () => {
     for (const fx of [r6, r5]) {
