@@ -312,6 +312,27 @@ describe('damaged members: recover-*, pq-val, xor-val (faultfs, GNU ddrescue, ha
         expect(mapLost(`${o1}.map`)).to.deep.equal([{ offset: 8192, length: 1024 }]);
       });
 
+      it('--verify checks the stretches that had no damage and skips the lost ones: same output, exit 4', async () => {
+        fs().faults(eioRules([bad2[0]!]));
+        const o1 = join(out, 'a');
+        const o2 = join(out, 'b');
+        const r = await cli(
+          ['recover-2data', '--verify', '-P', mnt('p'), '-Q', mnt('q'), mnt('d0')].concat([
+            'missing',
+            'missing',
+            mnt('d3'),
+            '-o',
+            o1,
+            '-o',
+            o2,
+          ]),
+        );
+        expect(r.code, r.stderr).to.equal(4);
+        const lost = [{ offset: 8192, length: 4096 }];
+        expect(readFileSync(o1).equals(zeroed(data[1]!, lost))).to.equal(true);
+        expect(readFileSync(o2).equals(zeroed(data[2]!, lost))).to.equal(true);
+      });
+
       it('--strict: a lost byte is exit 3, no output, no map, no temporary', async () => {
         fs().faults(eioRules([bad2[0]!]));
         const o1 = join(out, 'a');
@@ -405,6 +426,13 @@ describe('damaged members: recover-*, pq-val, xor-val (faultfs, GNU ddrescue, ha
           'mismatchCount',
         ]);
         expect(h.stderr).to.equal('');
+      });
+
+      it('pq-val with only -P: an unreadable data member leaves nothing to check there (exit 4)', async () => {
+        fs().faults(eioRules([{ name: 'd3', offset: 8192, length: 4096 }]));
+        const r = await cli(['pq-val', '-P', mnt('p'), ...[0, 1, 2, 3].map((i) => mnt(`d${i}`))]);
+        expect(r.code, r.stderr).to.equal(4);
+        expect(json(r).unchecked).to.deep.equal([{ offset: 8192, length: 4096, members: [mnt('d3')] }]);
       });
 
       for (const way of ['eio', 'ddrescue'] as Way[]) {

@@ -11,6 +11,8 @@
  *                          only the bytes before it, as a disk with a bad sector would
  *   eiorange NAME OFFSET LENGTH  the same for every byte of [OFFSET, OFFSET + LENGTH): a read
  *                          starting inside fails, one reaching it stops before it (rules add up)
+ *   eioflaky NAME OFFSET COUNT  like eio, but only until reads starting at OFFSET have failed
+ *                          COUNT times (a marginal sector that a retry gets through)
  *   short NAME MAX         every read returns at most MAX bytes
  *   truncate NAME OFFSET   a read reaching OFFSET first cuts the backing file to OFFSET bytes
  *   wfail NAME OFFSET ERR  a write covering OFFSET fails with errno ERR (e.g. 5 EIO, 28 ENOSPC)
@@ -33,7 +35,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-enum kind { R_EIO, R_EIORANGE, R_SHORT, R_TRUNCATE, R_WFAIL, R_FSYNCFAIL };
+enum kind { R_EIO, R_EIORANGE, R_EIOFLAKY, R_SHORT, R_TRUNCATE, R_WFAIL, R_FSYNCFAIL };
 struct rule {
 	enum kind kind;
 	char name[256];
@@ -72,6 +74,8 @@ static void load_rules(void)
 			r->kind = R_EIO;
 		else if (!strcmp(word, "eiorange") && n >= 4 && b > 0)
 			r->kind = R_EIORANGE;
+		else if (!strcmp(word, "eioflaky") && n >= 4)
+			r->kind = R_EIOFLAKY;
 		else if (!strcmp(word, "short") && n >= 3)
 			r->kind = R_SHORT;
 		else if (!strcmp(word, "truncate") && n >= 3)
@@ -170,12 +174,17 @@ static int ff_read(const char *path, char *buf, size_t size, off_t off, struct f
 	 * the first bad byte it reaches (the bytes before the bad spot, as a disk would return) */
 	for (int i = 0; i < nrules; i++) {
 		struct rule *e = &rules[i];
-		if ((e->kind != R_EIO && e->kind != R_EIORANGE) ||
+		if ((e->kind != R_EIO && e->kind != R_EIORANGE && e->kind != R_EIOFLAKY) ||
 		    (strcmp(e->name, "*") && !strstr(path, e->name)))
 			continue;
-		long long lo = e->a, hi = e->kind == R_EIO ? e->a + 1 : e->a + e->b;
-		if (off >= lo && off < hi)
+		if (e->kind == R_EIOFLAKY && e->b <= 0)
+			continue; /* failed COUNT times: reads now pass */
+		long long lo = e->a, hi = e->kind == R_EIORANGE ? e->a + e->b : e->a + 1;
+		if (off >= lo && off < hi) {
+			if (e->kind == R_EIOFLAKY)
+				e->b--;
 			return -EIO;
+		}
 		if (off < lo && lo < off + (off_t)size)
 			size = (size_t)(lo - off);
 	}

@@ -33,6 +33,34 @@ export function clip(list: readonly Extent[], lo: number, hi: number): Extent[] 
   return out;
 }
 
+/**
+ * clip for a sorted list of non-overlapping extents, found by binary search: a step costs
+ * O(log n + hits) however long the list (a ddrescue map of a dying disk has thousands of areas).
+ */
+export function clipDisjoint(list: readonly Extent[], lo: number, hi: number): Extent[] {
+  let a = 0;
+  let b = list.length;
+  while (a < b) {
+    const mid = (a + b) >> 1;
+    const e = list[mid]!;
+    if (e.offset + e.length <= lo) a = mid + 1;
+    else b = mid;
+  }
+  return clip(list.slice(a, searchFrom(list, a, hi)), lo, hi);
+}
+
+/** The first index at or after `from` whose extent starts at or after `hi`. */
+function searchFrom(list: readonly Extent[], from: number, hi: number): number {
+  let a = from;
+  let b = list.length;
+  while (a < b) {
+    const mid = (a + b) >> 1;
+    if (list[mid]!.offset < hi) a = mid + 1;
+    else b = mid;
+  }
+  return a;
+}
+
 /** The gaps of sorted `list` within [0, len): the readable parts of a window. */
 export function gaps(list: readonly Extent[], len: number): Extent[] {
   const out: Extent[] = [];

@@ -4,16 +4,33 @@
 
 import { type InputMember, readMember } from '../io/members.js';
 import { addDamage, type MemberDamage, type ReadPolicy } from './damage.js';
-import { clip, type Extent, gaps, normalize } from './extents.js';
+import { clipDisjoint, type Extent, gaps, normalize } from './extents.js';
 
 /** Errors a failing medium gives (as opposed to a vanished file or a programming error). */
 const MEDIA_ERRORS = new Set(['EIO', 'ENXIO', 'ENODATA', 'EILSEQ', 'EREMOTEIO', 'EBADMSG', 'EBADE']);
+
+/**
+ * A member's damage merged per source (sources may overlap one another, a source never overlaps
+ * itself once merged), so that each lookup is a binary search. Rebuilt when extents were added.
+ */
+const merged = new WeakMap<MemberDamage, { count: number; lists: Extent[][] }>();
+
+function mergedLists(d: MemberDamage): Extent[][] {
+  const c = merged.get(d);
+  if (c && c.count === d.extents.length) return c.lists;
+  const sources = [...new Set(d.extents.map((e) => e.source))];
+  const lists = sources.map((s) => normalize(d.extents.filter((e) => e.source === s)));
+  merged.set(d, { count: d.extents.length, lists });
+  return lists;
+}
 
 /** Damage of `m` inside its member-relative range [pos, pos + len), window-relative and merged. */
 export function damageIn(m: InputMember, pos: number, len: number): Extent[] {
   if (!m.damage || m.damage.extents.length === 0) return [];
   const at = m.start + pos;
-  return normalize(clip(m.damage.extents, at, at + len));
+  const lists = mergedLists(m.damage);
+  if (lists.length === 1) return clipDisjoint(lists[0]!, at, at + len);
+  return normalize(lists.flatMap((l) => clipDisjoint(l, at, at + len)));
 }
 
 /**

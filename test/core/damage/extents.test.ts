@@ -1,6 +1,9 @@
 import { expect } from 'chai';
 import { addDamage, type MemberDamage } from '../../../src/core/damage/damage.js';
-import { clip, gaps, normalize, segments } from '../../../src/core/damage/extents.js';
+import { clip, clipDisjoint, gaps, normalize, segments } from '../../../src/core/damage/extents.js';
+import { damageIn } from '../../../src/core/damage/read.js';
+import type { InputMember } from '../../../src/core/io/members.js';
+import { prng } from '../../helpers/prng.js';
 
 const e = (offset: number, length: number) => ({ offset, length });
 
@@ -31,6 +34,30 @@ describe('damage extents', () => {
     expect(segments([[], null], 100)).to.deep.equal([{ lo: 0, hi: 100, slots: [] }]);
     expect(segments([[e(0, 100)]], 100)).to.deep.equal([{ lo: 0, hi: 100, slots: [0] }]);
     expect(segments([], 0)).to.deep.equal([]);
+  });
+
+  it('clipDisjoint (binary search) equals clip on disjoint lists, at every window', () => {
+    const g = prng(5);
+    const list: { offset: number; length: number }[] = [];
+    for (let at = g.int(50); list.length < 300; at += g.int(40) + 1) {
+      const length = g.int(30) + 1;
+      list.push(e(at, length));
+      at += length;
+    }
+    for (let k = 0; k < 500; k++) {
+      const lo = g.int(20000);
+      const hi = lo + g.int(500);
+      expect(clipDisjoint(list, lo, hi), `[${lo}, ${hi})`).to.deep.equal(clip(list, lo, hi));
+    }
+  });
+
+  it('damageIn merges overlapping sources and sees extents added since its last call', () => {
+    const m = { start: 1000, damage: { extents: [] } } as unknown as InputMember;
+    addDamage(m.damage!, { offset: 1100, length: 100, source: 'map' });
+    addDamage(m.damage!, { offset: 1150, length: 100, source: 'badblocks' });
+    expect(damageIn(m, 0, 1000)).to.deep.equal([e(100, 150)]);
+    addDamage(m.damage!, { offset: 1300, length: 10, source: 'eio' });
+    expect(damageIn(m, 120, 200)).to.deep.equal([e(0, 130), e(180, 10)]);
   });
 
   it('addDamage keeps extents sorted by offset', () => {

@@ -60,6 +60,26 @@ describe('reading around read errors (faultfs)', function () {
     expect(damage[0]).to.include({ offset: 10 * KiB + 512, length: 512 });
   });
 
+  it('--retries: a sector that fails twice is read on the second try with 1 retry, lost with 0', async () => {
+    fs().faults([`eioflaky /m ${12 * KiB} 2`]);
+    const once = await readAll(join(fs().mnt, 'm'), 4096);
+    expect(once.ext).to.deep.equal([]);
+    expect(once.buf.equals(content)).to.equal(true);
+    fs().faults([`eioflaky /m ${12 * KiB} 2`]); // a fresh rule: fails twice again
+    const { members } = await openMembers([parseMemberSpec(join(fs().mnt, 'm'))], {
+      offset: 0,
+      length: null,
+      pad: false,
+    });
+    try {
+      const buf = Buffer.alloc(members[0]!.available);
+      const ext = await readMemberDamaged(members[0]!, buf, buf.length, 0, { sector: 4096, retries: 0 });
+      expect(ext).to.deep.equal([{ offset: 12 * KiB, length: 4096 }]);
+    } finally {
+      await closeAll(members);
+    }
+  });
+
   it('real GNU ddrescue over the faulty member maps exactly the bad sectors', function () {
     needDdrescue(this);
     fs().faults(eioRules(bad));
