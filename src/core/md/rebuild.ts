@@ -5,7 +5,7 @@
 // members"); what is beyond repair is zero, listed in member bytes and mapped.
 
 import type { DamageReport } from '../damage/damage.js';
-import type { Extent } from '../damage/extents.js';
+import { type Extent, gaps, normalize } from '../damage/extents.js';
 import { readMemberDamaged } from '../damage/read.js';
 import { FieldError } from '../field-error.js';
 import type { InputMember } from '../io/members.js';
@@ -120,7 +120,7 @@ export async function rebuildMembers(
       const inside = areas
         .filter((x) => slot < x.view.geometry.raidDisks)
         .map((x) => ({ offset: x.startOf(slot), length: x.length }));
-      const outside = gapsOf(inside, sizes[i]!);
+      const outside = gaps(normalize(inside), sizes[i]!);
       const healed = healing[i];
       for (const e of outside) {
         if (healed) await copyAround(healed, out, e, dmg, logs[i]!, readFor[i]!);
@@ -194,18 +194,6 @@ export async function rebuildMembers(
     await Promise.all(outs.map((o) => o.abort()));
     throw err;
   }
-}
-
-/** The parts of [0, size) outside `inside` (which may overlap or be unsorted). */
-function gapsOf(inside: Extent[], size: number): Extent[] {
-  const out: Extent[] = [];
-  let at = 0;
-  for (const e of [...inside].sort((x, y) => x.offset - y.offset)) {
-    if (e.offset > at) out.push({ offset: at, length: Math.min(e.offset, size) - at });
-    at = Math.max(at, e.offset + e.length);
-  }
-  if (at < size) out.push({ offset: at, length: size - at });
-  return out.filter((e) => e.length > 0);
 }
 
 const COPY_STEP = 1 << 20;
