@@ -20,6 +20,11 @@ const dir = mkdtempSync(join(tmpdir(), 'raidtx-bench-damage-'));
 
 /** Runs raidtx; `seconds` is the job's own time when it reports one (generating commands), else wall time. */
 function raidtx(args) {
+  // Each run starts clean: the previous run's outputs removed and written back, so that one run's
+  // writeback does not land in the next one's time (interleaved runs would otherwise alternate).
+  rmSync(join(dir, 'o1'), { force: true });
+  rmSync(join(dir, 'o2'), { force: true });
+  execFileSync('sync');
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [bin, '--json', '--quiet', ...args], { cwd: dir, encoding: 'utf8' });
   const wall = (performance.now() - t0) / 1000;

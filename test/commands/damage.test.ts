@@ -2,7 +2,17 @@
 // the same damage given three ways — read errors at run time (faultfs), a mapfile made by real GNU
 // ddrescue over the faulty member, a hand-written map — gives the same result, on every engine.
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { cleanupTmp, flipByte, type RunResult, raidtx, tmp } from '../helpers/cli.js';
@@ -15,6 +25,7 @@ import {
   useFaultFs,
   writeMap,
 } from '../helpers/faulty.js';
+import { lacking } from '../helpers/prereq.js';
 import { randomBuffers } from '../helpers/prng.js';
 import { refPQ, refXor } from '../helpers/reference.js';
 
@@ -253,6 +264,43 @@ describe('damaged members: recover-*, pq-val, xor-val (faultfs, GNU ddrescue, ha
         });
       }
 
+      it('recover-datap --map-out: the map of the single output goes there, none beside the output', async () => {
+        fs().faults(eioRules(bad3));
+        const o = join(out, 'd1.new');
+        const mo = join(out, 'lost.map');
+        const r = await cli(
+          ['recover-datap', '--sector', '512', '--map-out', mo, '-Q', mnt('q')].concat([
+            mnt('d0'),
+            'missing',
+            mnt('d2'),
+            mnt('d3'),
+            '-o',
+            o,
+          ]),
+        );
+        expect(r.code, r.stderr).to.equal(4);
+        expect(mapLost(mo)).to.deep.equal(units(bad3));
+        expect(existsSync(`${o}.map`)).to.equal(false);
+        expect(r.stderr).to.include(`map of the lost ranges written to '${mo}'`);
+      });
+
+      it('a rerun that loses nothing removes the map raidtx left beside the output, and only such a map', async () => {
+        const o = join(out, 'd1.new');
+        const run = () =>
+          cli(['recover-datap', '-Q', mnt('q'), mnt('d0'), 'missing', mnt('d2'), mnt('d3'), '-o', o]);
+        fs().faults(eioRules(bad3));
+        expect((await run()).code).to.equal(4);
+        expect(existsSync(`${o}.map`)).to.equal(true);
+        fs().faults([]);
+        const r = await run();
+        expect(r.code, r.stderr).to.equal(0);
+        expect(existsSync(`${o}.map`)).to.equal(false);
+        expect(r.stderr).to.include('removed the stale');
+        writeFileSync(`${o}.map`, '# my own notes\n');
+        expect((await run()).code).to.equal(0);
+        expect(readFileSync(`${o}.map`, 'utf8')).to.equal('# my own notes\n');
+      });
+
       it('recover-datap with a damaged member that is not needed past --length, and a healthy map: exact, exit 0, no map', async () => {
         const m = writeMap(join(out, 'all.map'), [
           [0, 200000, '+'],
@@ -389,22 +437,38 @@ describe('damaged members: recover-*, pq-val, xor-val (faultfs, GNU ddrescue, ha
         });
       }
 
-      it('pq-val: a corruption where a data member is unreadable is still found (via Q), exit 1', async () => {
+      it('pq-val: corruption where a data member is unreadable is still found (via Q), exit 1; granules keep their grid', async () => {
         const dir = join(fs().backing, `c-${engine}`);
         mkdirSync(dir, { recursive: true });
         const names = ['d0', 'd1', 'd2', 'd3', 'p', 'q'];
         names.forEach((n) => writeFileSync(join(dir, n), readFileSync(join(fs().backing, n))));
-        flipByte(join(dir, 'd2'), 25000);
+        flipByte(join(dir, 'd2'), 25000); // where d1 is unreadable
+        flipByte(join(dir, 'd2'), 41000); // just after it
         const m = (n: string) => join(fs().mnt, `c-${engine}`, n);
-        fs().faults([`eiorange /c-${engine}/d1 20000 20000`]);
-        const r = await cli(['pq-val', '-P', m('p'), '-Q', m('q'), m('d0'), m('d1'), m('d2'), m('d3')]);
+        fs().faults([`eiorange /c-${engine}/d1 ${39 * 512} ${40 * 512}`]);
+        const r = await cli([
+          'pq-val',
+          '--sector',
+          '512',
+          '-P',
+          m('p'),
+          '-Q',
+          m('q'),
+          m('d0'),
+          m('d1'),
+          m('d2'),
+          m('d3'),
+        ]);
         expect(r.code, r.stderr).to.equal(1);
         const j = json(r);
         expect(j.mismatches).to.deep.equal([
           { offset: 24576, length: 4096, p: false, q: true, suspect: { role: 'unknown' } },
+          { offset: 40960, length: 4096, p: true, q: true, suspect: { role: 'data', index: 2 } },
         ]);
         expect(j.unchecked).to.deep.equal([]);
-        expect(j.unreadable).to.have.length(1);
+        expect(j.unreadable).to.deep.equal([
+          { member: m('d1'), offset: 39 * 512, length: 40 * 512, source: 'eio' },
+        ]);
       });
 
       it('pq-val with P unreadable alone checks Q (exit 0); healthy output unchanged', async () => {
@@ -456,6 +520,52 @@ describe('damaged members: recover-*, pq-val, xor-val (faultfs, GNU ddrescue, ha
       }
     });
   }
+
+  describe('an output that is a block device', () => {
+    let dev = '';
+    before(function () {
+      const f = join(tmp('raidtx-damage-dev-'), 'target');
+      writeFileSync(f, Buffer.alloc(Math.ceil(SIZE / 512) * 512, 0x77)); // loop devices count whole sectors
+      try {
+        dev = execFileSync('losetup', ['-f', '--show', f], { encoding: 'utf8' }).trim();
+      } catch (err) {
+        lacking(this, `losetup unavailable here (${(err as Error).message.split('\n')[0]})`);
+      }
+    });
+    after(() => {
+      if (dev) execFileSync('losetup', ['-d', dev]);
+    });
+
+    it('gets no map beside it (stderr says so) unless --map-out names one; the device holds the result', async () => {
+      const m = writeMap(join(out, 'd3.map'), [
+        [0, 8192, '+'],
+        [8192, 512, '-'],
+        [8704, SIZE - 8704, '+'],
+      ]);
+      const args = ['recover-datap', '--force', '--map', `${mnt('d3')}=${m}`, '-Q', mnt('q')].concat([
+        mnt('d0'),
+        'missing',
+        mnt('d2'),
+        mnt('d3'),
+        '-o',
+        dev,
+      ]);
+      const r = await raidtx(args);
+      expect(r.code, r.stderr).to.equal(4);
+      expect(r.stderr).to.include(`no map written for '${dev}' (a block device); use --map-out`);
+      expect(existsSync(`${dev}.map`)).to.equal(false);
+      const lost = [{ offset: 8192, length: 512 }];
+      const got = Buffer.alloc(SIZE);
+      const fd = openSync(dev, 'r');
+      readSync(fd, got, 0, SIZE, 0);
+      closeSync(fd);
+      expect(got.equals(zeroed(data[1]!, lost))).to.equal(true);
+      const mo = join(out, 'dev.map');
+      const r2 = await raidtx([...args, '--map-out', mo]);
+      expect(r2.code, r2.stderr).to.equal(4);
+      expect(mapLost(mo)).to.deep.equal(lost);
+    });
+  });
 
   describe('bad damage options: exit 2, nothing written', () => {
     const args = (o1: string, o2: string) =>

@@ -37,7 +37,8 @@ let buildError = '';
 
 /** Compiles faultfs.c once per run; null (and `buildError`) when it cannot be built here. */
 function faultfsBinary(): string | null {
-  if (binary !== undefined) return binary;
+  // a suite's cleanupTmp() may have removed the folder of an earlier build: build again then
+  if (binary !== undefined && (binary === null || existsSync(binary))) return binary;
   binary = null;
   if (!existsSync('/dev/fuse')) {
     buildError = '/dev/fuse does not exist';

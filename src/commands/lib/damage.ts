@@ -1,7 +1,7 @@
 // The damage options every recovering or checking command shares (DESIGN "Damaged members"), and how
 // a DamageReport reads: stderr summary, JSON additions, output maps and the exit code.
 
-import { stat, writeFile } from 'node:fs/promises';
+import { open, stat, unlink, writeFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import type { DamagedRange, DamageReport } from '../../core/damage/damage.js';
 import { formatMapfile } from '../../core/damage/mapfile.js';
@@ -117,11 +117,35 @@ export function damageExit(report: DamageReport, mismatch = false): number {
   return report.lost.length > 0 ? 4 : 0;
 }
 
+/** The first line of the maps raidtx writes (formatMapfile with creator `raidtx VERSION`). */
+const OUR_MAP = '# Mapfile. Created by raidtx';
+
+/** Removes `path` if it is a regular file that raidtx wrote as an output map; true if it did. */
+async function removeOurMap(path: string): Promise<boolean> {
+  try {
+    const st = await stat(path);
+    if (!st.isFile()) return false;
+    const fh = await open(path, 'r');
+    const head = Buffer.alloc(OUR_MAP.length);
+    try {
+      await fh.read(head, 0, head.length, 0);
+    } finally {
+      await fh.close();
+    }
+    if (head.toString('utf8') !== OUR_MAP) return false;
+    await unlink(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Writes the ddrescue mapfile of each output that lost bytes (lost `-`, the rest `+`): to --map-out
  * when given (single output or stdout), else OUTPUT.map beside a regular-file output. Stdout and
  * block-device outputs get no map without --map-out (a file beside /dev/sdX is no place for one);
- * the returned notes say so. Returns the lines for stderr.
+ * the returned notes say so. A run that lost nothing removes a map raidtx left beside an output
+ * earlier. Returns the lines for stderr.
  */
 export async function writeOutputMaps(
   report: DamageReport,
@@ -129,9 +153,15 @@ export async function writeOutputMaps(
   size: number,
   d: DamageOptions,
 ): Promise<string[]> {
-  if (report.lost.length === 0) return [];
-  const text = formatMapfile(report.lost, size, `raidtx ${packageVersion()}`);
   const notes: string[] = [];
+  if (report.lost.length === 0) {
+    // a map left by an earlier run that lost bytes would now say wrong things about this output
+    for (const out of outputs)
+      if (out !== '-' && (await removeOurMap(`${out}.map`)))
+        notes.push(`raidtx: removed the stale '${out}.map' (nothing lost now)`);
+    return notes;
+  }
+  const text = formatMapfile(report.lost, size, `raidtx ${packageVersion()}`);
   const write = async (path: string): Promise<void> => {
     try {
       await writeFile(path, text);

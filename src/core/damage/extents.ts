@@ -124,3 +124,17 @@ export function segments(bad: readonly (readonly Extent[] | null | undefined)[],
 function sameSlots(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
+
+/**
+ * [lo, hi) cut at multiples of `unit` into at most three pieces (a head up to the first multiple, the
+ * whole units, a tail), so that reports in `unit` granules keep their grid around damage.
+ */
+export function unitPieces(lo: number, hi: number, unit: number): Extent[] {
+  const a = Math.min(hi, Math.ceil(lo / unit) * unit);
+  const b = Math.max(a, Math.floor(hi / unit) * unit);
+  return [
+    { offset: lo, length: a - lo },
+    { offset: a, length: b - a },
+    { offset: b, length: hi - b },
+  ].filter((e) => e.length > 0);
+}

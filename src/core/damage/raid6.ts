@@ -81,6 +81,13 @@ export interface Raid6Check {
   rebuilt: boolean;
 }
 
+/** Whether anything is left to check with `erased` blocks (of n data + P + Q): see submitRaid6Check. */
+export function raid6Checkable(erased: ReadonlySet<number>, n: number): boolean {
+  const data = [...erased].filter((s) => s < n).length;
+  const parity = (erased.has(n) ? 1 : 0) + (erased.has(n + 1) ? 1 : 0);
+  return data === 0 ? parity < 2 : data === 1 && parity === 0;
+}
+
 /**
  * Submits the check of blocks[*][0..len) with `erased` blocks (their buffers are scratch): no
  * erasure checks P and Q; an erased parity leaves the other; one erased data block is rebuilt from
@@ -98,16 +105,14 @@ export function submitRaid6Check(
   const data = [...erased].filter((s) => s < n);
   const pLost = erased.has(n);
   const qLost = erased.has(n + 1);
-  const none: Raid6Check = { tx: null, p: false, q: false, rebuilt: false };
+  if (!raid6Checkable(erased, n)) return { tx: null, p: false, q: false, rebuilt: false };
   if (data.length === 0) {
-    if (pLost && qLost) return none;
     let b = blocks;
     if (pLost) b = withNull(b, n);
     if (qLost) b = withNull(b, n + 1);
     const tx = asyncSyndromeVal(b, 0, disks, len, result, ctl(null, true), detail);
     return { tx, p: !pLost, q: !qLost, rebuilt: false };
   }
-  if (data.length > 1 || pLost || qLost) return none;
   const rebuild = dataFromP(blocks, data[0]!, len, false);
   const tx = asyncSyndromeVal(withNull(blocks, n), 0, disks, len, result, ctl(rebuild, true), detail);
   return { tx, p: false, q: true, rebuilt: true };

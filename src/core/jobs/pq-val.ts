@@ -5,8 +5,8 @@
 import { initAsyncSubmit } from '../async-tx.js';
 import { Suspect } from '../contract.js';
 import { type DamageReport, DEFAULT_READ_POLICY, emptyReport } from '../damage/damage.js';
-import { segments } from '../damage/extents.js';
-import { submitRaid6Check } from '../damage/raid6.js';
+import { type Extent, segments, unitPieces } from '../damage/extents.js';
+import { raid6Checkable, submitRaid6Check } from '../damage/raid6.js';
 import { appendDamaged, strictFailure, unreadableOf } from '../damage/report.js';
 import { AsyncTxFlags } from '../flags.js';
 import type { MemberSpec } from '../io/member.js';
@@ -52,6 +52,37 @@ export async function pqValMembers(job: PqValJob, opts: JobOptions): Promise<PqV
   const mismatches: PqMismatch[] = [];
   const report = emptyReport();
   const strict = opts.damage?.strict ?? false;
+  /** Checks bufs[*][piece] with `slots` unreadable there and records its mismatches. */
+  const check = async (
+    bufs: (Buffer | null)[],
+    piece: Extent,
+    pos: number,
+    slots: number[],
+  ): Promise<void> => {
+    const views = bufs.map((b) => b?.subarray(piece.offset, piece.offset + piece.length) ?? null);
+    const res = { value: 0 };
+    const detail = { granularity: g, flags, suspect };
+    const tx =
+      slots.length === 0
+        ? asyncSyndromeVal(views, 0, n + 2, piece.length, res, initAsyncSubmit(AsyncTxFlags.ACK), detail)
+        : submitRaid6Check(views, new Set([...absent, ...slots]), piece.length, res, detail).tx;
+    await awaitChain(tx, 'pq-val');
+    if (res.value === 0) return;
+    for (let i = 0; i < Math.ceil(piece.length / g); i++) {
+      const f = flags[i]!;
+      if (f === 0) continue;
+      // with a member unreadable, the parity left cannot say who is wrong
+      const code = slots.length > 0 ? Suspect.UNKNOWN : suspect[i]!;
+      const m: PqMismatch = {
+        offset: pos + piece.offset + i * g,
+        length: Math.min(g, piece.length - i * g),
+        p: (f & 1) !== 0,
+        q: (f & 2) !== 0,
+        suspect: suspectOf(code === Suspect.NONE ? Suspect.UNKNOWN : code),
+      };
+      appendRange(mismatches, m, alikePq);
+    }
+  };
   const seconds = await runJob('pq-val', opts, members, [], length, {
     chunk: step,
     slots: n + 2,
@@ -61,45 +92,20 @@ export async function pqValMembers(job: PqValJob, opts: JobOptions): Promise<PqV
     readPolicy: opts.damage?.policy ?? DEFAULT_READ_POLICY,
     async compute(bufs, len, pos, bad) {
       for (const seg of segments(bad, len)) {
-        const seglen = seg.hi - seg.lo;
-        const views = bufs.map((b) => b?.subarray(seg.lo, seg.hi) ?? null);
-        const res = { value: 0 };
-        const detail = { granularity: g, flags, suspect };
-        let tx = null;
-        if (seg.slots.length === 0) {
-          tx = asyncSyndromeVal(views, 0, n + 2, seglen, res, initAsyncSubmit(AsyncTxFlags.ACK), detail);
-        } else {
-          const chk = submitRaid6Check(views, new Set([...absent, ...seg.slots]), seglen, res, detail);
-          if (!chk.p && !chk.q) {
+        if (seg.slots.length > 0) {
+          if (!raid6Checkable(new Set([...absent, ...seg.slots]), n)) {
             appendDamaged(
               report.lost,
               pos + seg.lo,
-              seglen,
+              seg.hi - seg.lo,
               seg.slots.map((s) => labels[s]!),
             );
             if (strict)
               throw strictFailure('pq-val', report.lost[report.lost.length - 1]!, 'could not be checked');
             continue;
           }
-          tx = chk.tx;
         }
-        await awaitChain(tx, 'pq-val');
-        if (res.value === 0) continue;
-        for (let i = 0; i < Math.ceil(seglen / g); i++) {
-          const f = flags[i]!;
-          if (f === 0) continue;
-          const offset = pos + seg.lo + i * g;
-          // with a member unreadable, the parity left cannot say who is wrong
-          const code = seg.slots.length > 0 ? Suspect.UNKNOWN : suspect[i]!;
-          const m: PqMismatch = {
-            offset,
-            length: Math.min(g, seglen - i * g),
-            p: (f & 1) !== 0,
-            q: (f & 2) !== 0,
-            suspect: suspectOf(code === Suspect.NONE ? Suspect.UNKNOWN : code),
-          };
-          appendRange(mismatches, m, alikePq);
-        }
+        for (const piece of unitPieces(seg.lo, seg.hi, g)) await check(bufs, piece, pos, seg.slots);
       }
     },
   });

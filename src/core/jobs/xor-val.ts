@@ -3,7 +3,7 @@
 
 import { initAsyncSubmit } from '../async-tx.js';
 import { type DamageReport, DEFAULT_READ_POLICY, emptyReport } from '../damage/damage.js';
-import { segments } from '../damage/extents.js';
+import { segments, unitPieces } from '../damage/extents.js';
 import { appendDamaged, strictFailure, unreadableOf } from '../damage/report.js';
 import { AsyncTxFlags } from '../flags.js';
 import type { MemberSpec } from '../io/member.js';
@@ -56,16 +56,18 @@ export async function xorValMembers(
             throw strictFailure('xor-val', report.lost[report.lost.length - 1]!, 'could not be checked');
           continue;
         }
-        const views = bufs.map((b) => b!.subarray(seg.lo, seg.hi));
-        const res = { value: 0 };
-        const submit = initAsyncSubmit(AsyncTxFlags.ACK);
-        const tx = asyncXorVal(null, views, 0, n, seglen, res, submit, { granularity: g, flags });
-        await awaitChain(tx, 'xor-val');
-        if (res.value === 0) continue;
-        for (let i = 0; i < Math.ceil(seglen / g); i++) {
-          if (flags[i] === 0) continue;
-          const offset = pos + seg.lo + i * g;
-          appendRange(mismatches, { offset, length: Math.min(g, seglen - i * g) });
+        for (const piece of unitPieces(seg.lo, seg.hi, g)) {
+          const views = bufs.map((b) => b!.subarray(piece.offset, piece.offset + piece.length));
+          const res = { value: 0 };
+          const submit = initAsyncSubmit(AsyncTxFlags.ACK);
+          const tx = asyncXorVal(null, views, 0, n, piece.length, res, submit, { granularity: g, flags });
+          await awaitChain(tx, 'xor-val');
+          if (res.value === 0) continue;
+          for (let i = 0; i < Math.ceil(piece.length / g); i++) {
+            if (flags[i] === 0) continue;
+            const offset = pos + piece.offset + i * g;
+            appendRange(mismatches, { offset, length: Math.min(g, piece.length - i * g) });
+          }
         }
       }
     },

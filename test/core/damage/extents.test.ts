@@ -1,6 +1,13 @@
 import { expect } from 'chai';
 import { addDamage, type MemberDamage } from '../../../src/core/damage/damage.js';
-import { clip, clipDisjoint, gaps, normalize, segments } from '../../../src/core/damage/extents.js';
+import {
+  clip,
+  clipDisjoint,
+  gaps,
+  normalize,
+  segments,
+  unitPieces,
+} from '../../../src/core/damage/extents.js';
 import { damageIn } from '../../../src/core/damage/read.js';
 import type { InputMember } from '../../../src/core/io/members.js';
 import { prng } from '../../helpers/prng.js';
@@ -58,6 +65,13 @@ describe('damage extents', () => {
     expect(damageIn(m, 0, 1000)).to.deep.equal([e(100, 150)]);
     addDamage(m.damage!, { offset: 1300, length: 10, source: 'eio' });
     expect(damageIn(m, 120, 200)).to.deep.equal([e(0, 130), e(180, 10)]);
+  });
+
+  it('unitPieces cuts a stretch at unit multiples: head, whole units, tail', () => {
+    expect(unitPieces(100, 9000, 4096)).to.deep.equal([e(100, 3996), e(4096, 4096), e(8192, 808)]);
+    expect(unitPieces(0, 8192, 4096)).to.deep.equal([e(0, 8192)]);
+    expect(unitPieces(100, 200, 4096)).to.deep.equal([e(100, 100)]);
+    expect(unitPieces(4000, 4196, 4096)).to.deep.equal([e(4000, 96), e(4096, 100)]);
   });
 
   it('addDamage keeps extents sorted by offset', () => {
