@@ -5,7 +5,7 @@
 
 import { Suspect } from '../contract.js';
 import type { Unreadable } from '../damage/damage.js';
-import type { Segment } from '../damage/extents.js';
+import { type Segment, unitPieces } from '../damage/extents.js';
 import { UsageError } from '../errors.js';
 import { awaitChain } from '../jobs/chain.js';
 import { appendRange } from '../jobs/ranges.js';
@@ -177,18 +177,29 @@ async function checkRegion(
             }
             continue;
           }
-          const whole1 = n === C;
-          const detail = {
-            granularity: gran,
-            flags: whole1
-              ? flags.subarray(i * perChunk, (i + 1) * perChunk)
-              : new Uint8Array(Math.ceil(n / gran)),
-            suspect: whole1
-              ? suspect.subarray(i * perChunk, (i + 1) * perChunk)
-              : new Int32Array(Math.ceil(n / gran)).fill(Suspect.NONE),
-          };
-          const chunks = bufs.map((b) => b!.subarray(i * C + seg.lo, i * C + seg.hi));
-          jobs.push({ i, lo: seg.lo, n, detail, ...submitStripeCheck(g, stripe, chunks, gone, n, detail) });
+          if (n === C) {
+            const detail = {
+              granularity: gran,
+              flags: flags.subarray(i * perChunk, (i + 1) * perChunk),
+              suspect: suspect.subarray(i * perChunk, (i + 1) * perChunk),
+            };
+            const chunks = bufs.map((b) => b!.subarray(i * C, (i + 1) * C));
+            jobs.push({ i, lo: 0, n, detail, ...submitStripeCheck(g, stripe, chunks, gone, n, detail) });
+            continue;
+          }
+          // cut at granule multiples of the chunk, so that mismatch ranges keep the --granularity grid
+          for (const piece of unitPieces(seg.lo, seg.hi, gran)) {
+            const k = Math.ceil(piece.length / gran);
+            const detail = {
+              granularity: gran,
+              flags: new Uint8Array(k),
+              suspect: new Int32Array(k).fill(Suspect.NONE),
+            };
+            const at = i * C + piece.offset;
+            const chunks = bufs.map((b) => b!.subarray(at, at + piece.length));
+            const check = submitStripeCheck(g, stripe, chunks, gone, piece.length, detail);
+            jobs.push({ i, lo: piece.offset, n: piece.length, detail, ...check });
+          }
         }
       }
       await awaitChain(

@@ -388,19 +388,19 @@ describe('raidtx md around damaged members (faultfs, GNU ddrescue, md bad-block 
       const level = fx.manifest.level;
       const m = n - (level === 6 ? 2 : 1);
       const DO = dataOffset(fx);
-      // stripe 4: slot 1 unreadable where slot 3 is corrupt (RAID6 checks it with the parity left);
-      // stripe 7: no redundancy left there (RAID6: slots 1 and 2; RAID5: slot 1)
+      // stripe 4: slot 1 unreadable (4 KiB across a granule edge) where slot 3 is corrupt (RAID6
+      // checks it with the parity left); stripe 7: no redundancy left (RAID6: slots 1 and 2; RAID5: 1)
       const bad: Bad[] = [
-        { slot: 1, offset: DO + 4 * C + 0x3000, length: 4096 },
+        { slot: 1, offset: DO + 4 * C + 0x3200, length: 4096 },
         { slot: 1, offset: DO + 7 * C, length: 512 },
         ...(level === 6 ? [{ slot: 2, offset: DO + 7 * C, length: 512 }] : []),
       ];
-      const corrupt = { slot: 3, offset: DO + 4 * C + 0x3000 + 10 };
+      const corrupt = { slot: 3, offset: DO + 4 * C + 0x3f80 };
       const elsewhere = { slot: 0, offset: DO + 10 * C + 100 };
       // RAID5 has no parity left wherever a member is unreadable; RAID6 only where two are
       const unchecked = [
         ...(level === 5
-          ? Array.from({ length: m }, (_, k) => ({ from: (4 * m + k) * C + 0x3000, length: 4096 }))
+          ? Array.from({ length: m }, (_, k) => ({ from: (4 * m + k) * C + 0x3200, length: 4096 }))
           : []),
         ...Array.from({ length: m }, (_, k) => ({ from: (7 * m + k) * C, length: 512 })),
       ].sort((a, b) => a.from - b.from);
@@ -429,8 +429,14 @@ describe('raidtx md around damaged members (faultfs, GNU ddrescue, md bad-block 
             s === corrupt.slot ? join(fs().mnt, `${fx.name}-c${corrupt.slot}.img`) : x,
           );
           const r = ok(await mdj(engine, ['check', ...p, ...args]), level === 6 ? 1 : 4);
-          const stripes = (r.mismatches as { stripe: number }[]).map((x) => x.stripe);
-          expect(stripes).to.deep.equal(level === 6 ? [4] : []);
+          const found = r.mismatches as { stripe: number; memberOffset: number; length: number }[];
+          expect(found.map((x) => x.stripe)).to.deep.equal(level === 6 ? [4] : []);
+          // reported on the --granularity grid (4096 bytes of the chunk), around the damaged piece too
+          for (const x of found) {
+            const w = x.memberOffset - DO - x.stripe * C;
+            expect(Math.floor(w / 4096), `${w}+${x.length}`).to.equal(Math.floor((w + x.length - 1) / 4096));
+            expect(w <= 0x3f80 && w + x.length > 0x3f80).to.equal(true);
+          }
           // one outside the damage: found on both levels
           const e = join(dir, `${fx.name}-c${elsewhere.slot}.img`);
           flipByte(e, elsewhere.offset);
