@@ -31,6 +31,10 @@ const geometry = [
 ];
 
 function raidtx(args) {
+  // each run starts with the previous output gone and written back: interleaved runs would
+  // otherwise alternate with the page cache's writeback
+  rmSync(join(dir, 'array.img'), { force: true });
+  spawnSync('sync');
   const r = spawnSync(process.execPath, [bin, '--json', '--quiet', ...args], { cwd: dir, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`raidtx ${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
   return JSON.parse(r.stdout);
