@@ -4,7 +4,7 @@
 
 import { initAsyncSubmit } from '../async-tx.js';
 import { Suspect } from '../contract.js';
-import { type DamageReport, DEFAULT_READ_POLICY, emptyReport } from '../damage/damage.js';
+import { type DamageReport, emptyReport } from '../damage/damage.js';
 import { type Extent, segments, unitPieces } from '../damage/extents.js';
 import { raid6Checkable, submitRaid6Check } from '../damage/raid6.js';
 import { appendDamaged, strictFailure, unreadableOf } from '../damage/report.js';
@@ -89,7 +89,9 @@ export async function pqValMembers(job: PqValJob, opts: JobOptions): Promise<PqV
     emptySlots: [...members.slice(0, n).flatMap((m, i) => (m.handle === null ? [i] : [])), ...absent],
     reads: members.flatMap((member, i) => (member.handle ? [{ slot: slotOf(i), member }] : [])),
     writes: [],
-    readPolicy: opts.damage?.policy ?? DEFAULT_READ_POLICY,
+    // read around damage when asked to (the command line always is); a library caller without
+    // `damage` keeps read errors fatal
+    ...(opts.damage ? { readPolicy: opts.damage.policy } : {}),
     async compute(bufs, len, pos, bad) {
       for (const seg of segments(bad, len)) {
         if (seg.slots.length > 0) {

@@ -3,7 +3,7 @@
 // byte the erasures are the missing members plus the members unreadable there (damage/raid6.ts);
 // what exceeds the redundancy is zero-filled and reported lost.
 
-import { type DamageReport, DEFAULT_READ_POLICY, emptyReport } from '../damage/damage.js';
+import { type DamageReport, emptyReport } from '../damage/damage.js';
 import { type Extent, segments } from '../damage/extents.js';
 import { submitRaid6Rebuild } from '../damage/raid6.js';
 import { appendDamaged, strictFailure, unreadableOf } from '../damage/report.js';
@@ -105,7 +105,9 @@ export async function recover2DataMembers(
       { slot: fa, out: outputs[0]! },
       { slot: fb, out: outputs[1]! },
     ],
-    readPolicy: opts.damage?.policy ?? DEFAULT_READ_POLICY,
+    // read around damage when asked to (the command line always is); a library caller without
+    // `damage` keeps read errors fatal
+    ...(opts.damage ? { readPolicy: opts.damage.policy } : {}),
     compute: (bufs, len, pos, bad) => recoverStep(r, bufs, len, pos, bad),
   });
   report.unreadable = unreadableOf(members, length);
@@ -148,7 +150,9 @@ export async function recoverDatapMembers(
     emptySlots: members.slice(0, n).flatMap((m, i) => (m.kind === 'zero' ? [i] : [])),
     reads: members.flatMap((member, i) => (member.handle ? [{ slot: slotOf(i), member }] : [])),
     writes: [{ slot: fa, out: outputs[0]! }, ...(job.outP !== null ? [{ slot: n, out: outputs[1]! }] : [])],
-    readPolicy: opts.damage?.policy ?? DEFAULT_READ_POLICY,
+    // read around damage when asked to (the command line always is); a library caller without
+    // `damage` keeps read errors fatal
+    ...(opts.damage ? { readPolicy: opts.damage.policy } : {}),
     compute: (bufs, len, pos, bad) => recoverStep(r, bufs, len, pos, bad),
   });
   report.unreadable = unreadableOf(members, length);

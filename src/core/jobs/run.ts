@@ -33,7 +33,10 @@ export interface JobOptions {
   force: boolean;
   signal?: AbortSignal;
   progress?: (label: string) => JobProgress;
-  /** maps, read-error policy and strictness of the commands that read around damage */
+  /**
+   * Read around damage (recover-*, pq-val, xor-val): maps, the read-error policy, strictness.
+   * Without it, those jobs fail on the first read error as they always did.
+   */
   damage?: DamageOptions;
 }
 

@@ -2,7 +2,7 @@
 // member is unreadable has nothing left to check it with: it is reported unchecked, not a mismatch.
 
 import { initAsyncSubmit } from '../async-tx.js';
-import { type DamageReport, DEFAULT_READ_POLICY, emptyReport } from '../damage/damage.js';
+import { type DamageReport, emptyReport } from '../damage/damage.js';
 import { segments, unitPieces } from '../damage/extents.js';
 import { appendDamaged, strictFailure, unreadableOf } from '../damage/report.js';
 import { AsyncTxFlags } from '../flags.js';
@@ -41,7 +41,9 @@ export async function xorValMembers(
     slots: n,
     reads: members.map((member, slot) => ({ slot, member })),
     writes: [],
-    readPolicy: opts.damage?.policy ?? DEFAULT_READ_POLICY,
+    // read around damage when asked to (the command line always is); a library caller without
+    // `damage` keeps read errors fatal
+    ...(opts.damage ? { readPolicy: opts.damage.policy } : {}),
     async compute(bufs, len, pos, bad) {
       for (const seg of segments(bad, len)) {
         const seglen = seg.hi - seg.lo;

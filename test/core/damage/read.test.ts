@@ -3,9 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { NO_DAMAGE_OPTIONS } from '../../../src/core/damage/options.js';
 import { readMemberDamaged } from '../../../src/core/damage/read.js';
+import { IoError } from '../../../src/core/errors.js';
 import { parseMemberSpec } from '../../../src/core/io/member.js';
 import { closeAll, openMembers } from '../../../src/core/io/members.js';
+import { xorValMembers } from '../../../src/core/jobs/xor-val.js';
 import { cleanupTmp } from '../../helpers/cli.js';
 import { ddrescueMap, eioRules, mapBadRanges, needDdrescue, useFaultFs } from '../../helpers/faulty.js';
 
@@ -78,6 +81,21 @@ describe('reading around read errors (faultfs)', function () {
     } finally {
       await closeAll(members);
     }
+  });
+
+  it('library jobs read around damage only when given damage options; without, a read error fails as before', async () => {
+    fs().faults(eioRules(bad));
+    const m = parseMemberSpec(join(fs().mnt, 'm'));
+    const opts = { offset: 0, length: null, pad: false, step: 65536, force: false };
+    const err = await xorValMembers([m, m], 4096, opts).catch((e) => e);
+    expect(err).to.be.instanceOf(IoError);
+    expect(err.message).to.match(/read error at offset 10752/);
+    const r = await xorValMembers([m, m], 4096, { ...opts, damage: NO_DAMAGE_OPTIONS });
+    expect(r.mismatches).to.deep.equal([]);
+    expect(r.damage.lost.map((x) => [x.offset, x.length])).to.deep.equal([
+      [8192, 4096],
+      [100 * KiB, 12288],
+    ]);
   });
 
   it('real GNU ddrescue over the faulty member maps exactly the bad sectors', function () {
