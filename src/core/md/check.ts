@@ -11,7 +11,7 @@ import { awaitChain } from '../jobs/chain.js';
 import { appendRange } from '../jobs/ranges.js';
 import { type JobOptions, runJob } from '../jobs/run.js';
 import type { MdArray } from './array.js';
-import { type MdDamageOptions, type ReadArea, readArea, unreadableIn } from './damage.js';
+import { MD_READ_AROUND, type MdDamageOptions, type ReadArea, readArea, unreadableIn } from './damage.js';
 import { dataChunksPerStripe } from './layout.js';
 import { type ArrayRange, presentReads, slotLabel, stepBytes } from './range.js';
 import { pieceSegments, tolerated, union } from './reconstruct.js';
@@ -78,7 +78,7 @@ export async function checkArray(
   a: MdArray,
   o: MdCheckOptions,
   opts: JobOptions,
-  dmg: MdDamageOptions,
+  dmg: MdDamageOptions = MD_READ_AROUND,
 ): Promise<MdCheckResult> {
   // Parts without redundancy (a recovering member's slot beyond its recovery offset on top of the
   // missing ones) are left unchecked and reported; when no part has any, the check is refused.

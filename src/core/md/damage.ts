@@ -3,7 +3,12 @@
 // met out of order (segment by segment, slot by slot), and the members' unreadable ranges within
 // the several areas a job read of one member (regions of a reshape, a healed member's copy).
 
-import type { DamagedRange, DamageReport, Unreadable } from '../damage/damage.js';
+import {
+  type DamagedRange,
+  type DamageReport,
+  DEFAULT_READ_POLICY,
+  type Unreadable,
+} from '../damage/damage.js';
 import { type Extent, normalize } from '../damage/extents.js';
 import type { DamageOptions } from '../damage/options.js';
 import { appendDamaged, strictFailure, unreadableOf } from '../damage/report.js';
@@ -11,6 +16,13 @@ import type { InputMember } from '../io/members.js';
 
 /** How an md job meets damage: read errors narrowed down by `policy`; `strict` fails on a lost byte. */
 export type MdDamageOptions = Pick<DamageOptions, 'policy' | 'strict'>;
+
+/**
+ * What library callers get by default: md jobs always read around damage, because a member's
+ * bad-block log (read at assembly) is damage whatever the options; read errors are narrowed down
+ * with the default policy, and lost bytes are reported in the result's `damage`.
+ */
+export const MD_READ_AROUND: MdDamageOptions = { policy: DEFAULT_READ_POLICY, strict: false };
 
 /** Collects the recovered and lost ranges of one output as they are met, in any order. */
 export class DamageLog {

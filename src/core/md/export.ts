@@ -7,7 +7,14 @@ import { type OutputSink, openOutputs } from '../io/output.js';
 import { gatherWrites } from '../io/sink.js';
 import { type JobOptions, runJob } from '../jobs/run.js';
 import { type MdArray, requireRecoverable } from './array.js';
-import { DamageLog, damageReport, type MdDamageOptions, type ReadArea, readArea } from './damage.js';
+import {
+  DamageLog,
+  damageReport,
+  MD_READ_AROUND,
+  type MdDamageOptions,
+  type ReadArea,
+  readArea,
+} from './damage.js';
 import { dataChunksPerStripe, stripeMap } from './layout.js';
 import { type ArrayRange, arrayInputs, presentReads, slotLabel, stepBytes } from './range.js';
 import { decodeStripes } from './reconstruct.js';
@@ -32,7 +39,7 @@ export async function exportArray(
   output: string | OutputSink,
   step: number | null,
   opts: JobOptions,
-  dmg: MdDamageOptions,
+  dmg: MdDamageOptions = MD_READ_AROUND,
 ): Promise<MdExportResult> {
   // A part beyond repair is refused by name; the parts that are not can be exported with --from/--length.
   const regions = inRange(a, range, (v, where) => requireRecoverable(v, 'export', where));

@@ -13,7 +13,14 @@ import type { OutputSink } from '../io/output.js';
 import { openOutputs } from '../io/output.js';
 import { type JobOptions, runJob } from '../jobs/run.js';
 import { type ArrayMember, type MdArray, requireRecoverable } from './array.js';
-import { DamageLog, damageReport, type MdDamageOptions, type ReadArea, readArea } from './damage.js';
+import {
+  DamageLog,
+  damageReport,
+  MD_READ_AROUND,
+  type MdDamageOptions,
+  type ReadArea,
+  readArea,
+} from './damage.js';
 import { arrayInputs, presentReads, slotLabel, stepBytes } from './range.js';
 import { decodeStripes } from './reconstruct.js';
 import { arrayRegions, stripeSpan } from './reshape.js';
@@ -73,7 +80,7 @@ export async function rebuildMembers(
   dataOnly: boolean,
   step: number | null,
   opts: JobOptions,
-  dmg: MdDamageOptions,
+  dmg: MdDamageOptions = MD_READ_AROUND,
 ): Promise<MdRebuildResult> {
   const slots = targets.map((t) => t.slot);
   const healing = targets.map((t) => a.bySlot[t.slot] ?? null);
