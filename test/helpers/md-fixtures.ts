@@ -19,6 +19,8 @@ export interface ManifestMember {
   super_offset_sectors: number | null;
   used_data_bytes: number;
   image_bytes: number;
+  /** mid-reshape: where the new geometry's data starts */
+  new_data_offset_sectors?: number;
 }
 
 export interface Manifest {

@@ -1,7 +1,10 @@
 // What the md commands share on the command line: geometry options for members without superblocks,
-// staleness, the step, the array range, and opening/closing the array around a command body.
+// staleness, the step, the array range, opening/closing the array around a command body, and how a
+// damaged run's report joins the result (JSON additions, stderr summary, output maps, exit 4).
 
 import { type Command, Option } from 'commander';
+import type { DamageReport } from '../../core/damage/damage.js';
+import { applyMaps, type DamageOptions } from '../../core/damage/options.js';
 import { UsageError } from '../../core/errors.js';
 import { parsePositiveSize, parseSize } from '../../core/io/size.js';
 import {
@@ -14,6 +17,7 @@ import {
 import { type ArrayRange, arrayRange } from '../../core/md/range.js';
 import { parseSpecs } from '../lib/args.js';
 import type { CommandResult, Context } from '../lib/context.js';
+import { damageExit, damageJson, damageSummary, writeOutputMaps } from '../lib/damage.js';
 
 /**
  * Options every md subcommand takes (geometry for members without superblocks, staleness). Here
@@ -102,11 +106,15 @@ export function parseMdInput(members: string[], o: Record<string, unknown>): MdI
   };
 }
 
-/** Opens the array (members read-only), runs `body`, and closes the members whatever happens. */
+/**
+ * Opens the array (members read-only), runs `body`, and closes the members whatever happens. The
+ * maps of `damage` become the members' damage (beside their bad-block logs) before `body` reads.
+ */
 export async function withArray(
   input: MdInput,
   ctx: Context,
   body: (a: MdArray) => Promise<CommandResult>,
+  damage?: DamageOptions,
 ): Promise<CommandResult> {
   const opts: AssembleOptions = {
     explicit: input.explicit,
@@ -119,6 +127,10 @@ export async function withArray(
   };
   const a = await assembleArray(parseSpecs(input.members, { missing: true }), opts);
   try {
+    applyMaps(
+      a.members.map((m) => m.input),
+      damage?.maps ?? [],
+    );
     return await body(a);
   } finally {
     await closeArray(a);
@@ -128,4 +140,41 @@ export async function withArray(
 /** The array range of `--from` and the global `--length` (array coordinates). */
 export function rangeOption(a: MdArray, from: unknown, ctx: Context): ArrayRange {
   return arrayRange(a, from === undefined ? null : parseSize(String(from), '--from'), ctx.opts.length);
+}
+
+/** One output of a run, its report, and where its byte 0 is in the report's coordinates. */
+export interface DamagedOutput {
+  path: string;
+  report: DamageReport;
+  /** the output's size */
+  size: number;
+  /** report offset of the output's first byte (md export --from) */
+  base: number;
+}
+
+/**
+ * Adds `outputs`' damage to `res`: maps written (--map-out or OUTPUT.map), summary and notes on
+ * stderr, exit 4 when anything was lost. `json` is what the JSON gets (the single output's report
+ * by default).
+ */
+export async function reportDamage(
+  res: CommandResult,
+  outputs: readonly DamagedOutput[],
+  d: DamageOptions,
+  json: Record<string, unknown> = outputs.length === 1 ? damageJson(outputs[0]!.report, 'output') : {},
+): Promise<CommandResult> {
+  const lines: string[] = [];
+  for (const o of outputs) {
+    const lost = o.report.lost.map((r) => ({ ...r, offset: r.offset - o.base }));
+    lines.push(...(await writeOutputMaps({ ...o.report, lost }, [o.path], o.size, d)));
+  }
+  const summaries = outputs.map((o) => damageSummary(o.report, 'output'));
+  const warnings = [...new Set(summaries)].filter(Boolean).concat(lines).join('\n');
+  const exit = Math.max(...outputs.map((o) => damageExit(o.report)));
+  Object.assign(res.json, json);
+  return {
+    ...res,
+    exitCode: Math.max(res.exitCode, exit),
+    ...(warnings ? { warnings } : {}),
+  };
 }

@@ -8,48 +8,64 @@ import { formatSize, parsePositiveSize } from '../../core/io/size.js';
 import { serveArray } from '../../core/md/serve.js';
 import type { ListenTarget } from '../../core/nbd/server.js';
 import type { Invoke } from '../lib/context.js';
+import { addDamageOptions, parseDamageOptions } from '../lib/damage.js';
 import { geometryOptions, parseMdInput, withArray } from './options.js';
 
 export function defineMdServe(md: Command, invoke: Invoke): void {
-  geometryOptions(
-    md
-      .command('serve')
-      .description(
-        'export the array read-only over NBD (mount it, fsck it, copy files out) until interrupted',
-      )
-      .argument(
-        '<members...>',
-        'member images or devices (any order with superblocks; else slot order with `missing`)',
-      )
-      .option('--socket <path>', 'listen on this Unix socket (created; removed when the server stops)')
-      .option('--listen <host:port>', 'listen on TCP instead (a bare PORT binds 127.0.0.1)')
-      .option('--cache <size>', 'memory for rebuilt stripe windows (default 32M)'),
+  addDamageOptions(
+    geometryOptions(
+      md
+        .command('serve')
+        .description(
+          'export the array read-only over NBD (mount it, fsck it, copy files out) until interrupted',
+        )
+        .argument(
+          '<members...>',
+          'member images or devices (any order with superblocks; else slot order with `missing`)',
+        )
+        .option('--socket <path>', 'listen on this Unix socket (created; removed when the server stops)')
+        .option('--listen <host:port>', 'listen on TCP instead (a bare PORT binds 127.0.0.1)')
+        .option('--cache <size>', 'memory for rebuilt stripe windows (default 32M)'),
+    ),
+    false,
   ).action((members: string[], o: Record<string, unknown>, cmd: Command) =>
-    invoke(cmd, (ctx) => {
+    invoke(cmd, async (ctx) => {
+      const damage = await parseDamageOptions(o);
+      // a block beyond repair is answered with an NBD I/O error for that request: nothing to fail
+      if (damage.strict)
+        throw new UsageError(
+          'md serve: --strict is for outputs and checks; lost blocks are answered with EIO',
+        );
       const target = parseTarget(o.socket as string | undefined, o.listen as string | undefined);
       const cacheBytes = o.cache === undefined ? undefined : parsePositiveSize(String(o.cache), '--cache');
       const input = parseMdInput(members, cmd.optsWithGlobals());
       const say = (s: string): void => {
         if (!ctx.opts.quiet) process.stderr.write(`raidtx md serve: ${s}\n`);
       };
-      return withArray(input, ctx, async (a) => {
-        const r = await serveArray(a, {
-          target,
-          signal: ctx.signal,
-          ...(cacheBytes === undefined ? {} : { cacheBytes }),
-          onListening: (uri) =>
-            say(
-              `serving ${formatSize(a.arrayBytes)} (${a.arrayBytes} bytes) read-only on ${uri}; stop with Ctrl-C`,
-            ),
-          log: say,
-        });
-        const human = `md serve: stopped; ${r.requests} request(s) from ${r.connections} connection(s), ${formatSize(r.bytesRead)} read, ${r.errors} error reply(ies), ${r.seconds.toFixed(1)} s on ${r.uri}`;
-        return {
-          exitCode: 0,
-          json: { command: 'md serve', ok: true, ...r, missingSlots: a.missingSlots },
-          human,
-        };
-      });
+      return withArray(
+        input,
+        ctx,
+        async (a) => {
+          const r = await serveArray(a, {
+            target,
+            signal: ctx.signal,
+            policy: damage.policy,
+            ...(cacheBytes === undefined ? {} : { cacheBytes }),
+            onListening: (uri) =>
+              say(
+                `serving ${formatSize(a.arrayBytes)} (${a.arrayBytes} bytes) read-only on ${uri}; stop with Ctrl-C`,
+              ),
+            log: say,
+          });
+          const human = `md serve: stopped; ${r.requests} request(s) from ${r.connections} connection(s), ${formatSize(r.bytesRead)} read, ${r.errors} error reply(ies), ${r.seconds.toFixed(1)} s on ${r.uri}`;
+          return {
+            exitCode: 0,
+            json: { command: 'md serve', ok: true, ...r, missingSlots: a.missingSlots },
+            human,
+          };
+        },
+        damage,
+      );
     }),
   );
 }

@@ -1,14 +1,17 @@
 // Reading any array range on demand (md serve): bytes on present members are read straight into
 // the caller's buffer; a stripe whose data sits on a missing member is read window by window from
 // every present member, rebuilt and kept in a small LRU cache of rebuilt windows (read ahead when
-// access is sequential). Ranges that cannot be rebuilt are reported, never filled with invented
-// bytes.
+// access is sequential). Unreadable bytes of present members are read around (DESIGN "Damaged
+// members") and rebuilt the same way, per segment. Ranges that cannot be rebuilt are reported,
+// never filled with invented bytes.
 
-import { readMember } from '../io/members.js';
+import { DEFAULT_READ_POLICY, type ReadPolicy } from '../damage/damage.js';
+import { clip, type Extent, normalize } from '../damage/extents.js';
+import { readMemberDamaged } from '../damage/read.js';
 import type { MdArray } from './array.js';
 import { dataChunksPerStripe, stripeMap } from './layout.js';
 import { dataReader } from './range.js';
-import { rebuildMissingData, tolerated } from './reconstruct.js';
+import { decodeStripes, tolerated } from './reconstruct.js';
 
 /** Array bytes [offset, offset + length) that could not be read or rebuilt. */
 export interface LostRange {
@@ -21,7 +24,8 @@ export interface ArrayReader {
   readonly size: number;
   /**
    * Reads array range [offset, offset + length) into buf[0..length). Returns the lost ranges
-   * (array coordinates, merged, in order; their bytes in `buf` are zero); [] when all was read.
+   * (array coordinates, merged, in order; their bytes in `buf` are zero); [] when all was read
+   * or rebuilt.
    * Throws IoError when a member read fails, RangeError when the range is outside the array.
    */
   read(buf: Buffer, offset: number, length: number): Promise<LostRange[]>;
@@ -34,11 +38,15 @@ export interface ArrayReaderOptions {
   window?: number;
   /** memory for cached windows; default 8 MiB (at least two windows are kept) */
   cacheBytes?: number;
+  /** how read errors are narrowed down (default 4096-byte units, one retry) */
+  policy?: ReadPolicy;
 }
 
 interface Window {
   /** by slot: the data member's window of `len` bytes (read or rebuilt); null for P and Q */
   bySlot: (Buffer | null)[];
+  /** by slot: window bytes beyond repair (zero in bySlot) */
+  lost: Extent[][];
   len: number;
 }
 
@@ -52,6 +60,7 @@ export function createArrayReader(a: MdArray, opts: ArrayReaderOptions = {}): Ar
   const missing = a.missingSlots;
   const recoverable = missing.length <= tolerated(g);
   const readers = a.bySlot.map((mem) => (mem ? dataReader(mem, 0) : null));
+  const policy = opts.policy ?? DEFAULT_READ_POLICY;
   // LRU: a Map keeps insertion order; a hit moves the entry to the end. Promises, so that
   // concurrent requests for one window share a single load.
   const cache = new Map<string, Promise<Window>>();
@@ -62,23 +71,42 @@ export function createArrayReader(a: MdArray, opts: ArrayReaderOptions = {}): Ar
   const loadWindows = async (first: number, w: number, count: number): Promise<Window[]> => {
     const lo = w * W;
     const len = Math.min(W, C - lo);
-    // every byte is read or rebuilt (XOR_ZERO_DST, recovery writes whole blocks): no zero fill
+    // every byte is read, zero-filled where unreadable, or rebuilt (XOR_ZERO_DST, recovery writes
+    // whole blocks): no zero fill
     const bufs = a.bySlot.map(() => Buffer.allocUnsafe(count * len));
+    const bad: (Extent[] | null)[] = a.bySlot.map(() => null);
     await Promise.all(
-      readers.flatMap((r, slot) => {
-        if (!r) return [];
-        if (len === C) return [readMember(r, bufs[slot]!, count * C, first * C)];
-        return Array.from({ length: count }, (_, i) =>
-          readMember(r, bufs[slot]!.subarray(i * len), len, (first + i) * C + lo),
+      readers.map(async (r, slot) => {
+        if (!r) return;
+        if (len === C) {
+          bad[slot] = await readMemberDamaged(r, bufs[slot]!, count * C, first * C, policy);
+          return;
+        }
+        const parts = await Promise.all(
+          Array.from({ length: count }, (_, i) =>
+            readMemberDamaged(r, bufs[slot]!.subarray(i * len), len, (first + i) * C + lo, policy),
+          ),
+        );
+        bad[slot] = parts.flatMap((list, i) =>
+          list.map((e) => ({ offset: e.offset + i * len, length: e.length })),
         );
       }),
     );
-    await rebuildMissingData(g, missing, bufs, first, count, len, 'md serve');
+    const lost: Extent[][][] = Array.from({ length: count }, () => a.bySlot.map(() => []));
+    await decodeStripes(g, missing, bufs, first, count, len, 'md serve', {
+      bad,
+      want: 'data',
+      parity: false,
+      onEvent(e) {
+        if (e.lost) lost[e.i]![e.slot]!.push({ offset: e.lo, length: e.hi - e.lo });
+      },
+    });
     windowsLoaded += count;
     return Array.from({ length: count }, (_, i) => {
       const data = new Set(stripeMap(g, first + i).dataSlots);
       return {
         bySlot: bufs.map((b, slot) => (data.has(slot) ? b.subarray(i * len, (i + 1) * len) : null)),
+        lost: lost[i]!.map((l) => l.sort((x, y) => x.offset - y.offset)),
         len,
       };
     });
@@ -171,11 +199,6 @@ export function createArrayReader(a: MdArray, opts: ArrayReaderOptions = {}): Ar
       }
       if (buf.length < length) throw new RangeError(`array read: buffer of ${buf.length} < ${length}`);
       const lost: LostRange[] = [];
-      const addLost = (off: number, len: number): void => {
-        const last = lost[lost.length - 1];
-        if (last && last.offset + last.length === off) last.length += len;
-        else lost.push({ offset: off, length: len });
-      };
       const jobs: Promise<void>[] = [];
       const end = offset + length;
       // The pieces of the request, one per chunk touched.
@@ -197,41 +220,77 @@ export function createArrayReader(a: MdArray, opts: ArrayReaderOptions = {}): Ar
           for (let w = Math.floor(p.within / W); w * W < p.within + p.n; w++) needed.add(`${p.stripe}:${w}`);
         }
       }
+      /** Chunk bytes [within, within + n) of `slot` in `stripe`, at array byte x, from rebuilt windows. */
+      const fromWindows = (
+        x: number,
+        stripe: number,
+        within: number,
+        n: number,
+        slot: number,
+      ): Promise<void>[] => {
+        const out: Promise<void>[] = [];
+        for (let y = within; y < within + n; ) {
+          const w = Math.floor(y / W);
+          const upto = Math.min((w + 1) * W, within + n);
+          const ax = x + (y - within);
+          const inWindow = y - w * W;
+          const k = upto - y;
+          out.push(
+            windowOf(stripe, w).then((win) => {
+              win.bySlot[slot]!.copy(buf, ax - offset, inWindow, inWindow + k);
+              for (const l of clip(win.lost[slot]!, inWindow, inWindow + k))
+                lost.push({ offset: ax + l.offset, length: l.length });
+              if (cache.has(`${stripe}:${w}`)) consumed.add(`${stripe}:${w}`);
+            }),
+          );
+          y = upto;
+        }
+        return out;
+      };
+      /** Read straight from the member; what is unreadable there comes from rebuilt windows. */
+      const direct = async (
+        x: number,
+        stripe: number,
+        within: number,
+        n: number,
+        slot: number,
+      ): Promise<void> => {
+        const bad = await readMemberDamaged(
+          readers[slot]!,
+          buf.subarray(x - offset),
+          n,
+          stripe * C + within,
+          policy,
+        );
+        await Promise.all(
+          bad.flatMap((b) => fromWindows(x + b.offset, stripe, within + b.offset, b.length, slot)),
+        );
+      };
       for (const { x, stripe, within, n: piece, slot } of pieces) {
         const reader = readers[slot];
         if (!reader && !recoverable) {
           // more erasures than the level tolerates: this piece is gone
           buf.fill(0, x - offset, x - offset + piece);
-          addLost(x, piece);
+          lost.push({ offset: x, length: piece });
           continue;
         }
         if (reader && needed.size === 0) {
-          jobs.push(readMember(reader, buf.subarray(x - offset), piece, stripe * C + within));
+          jobs.push(direct(x, stripe, within, piece, slot));
           continue;
         }
         // window by window: from the rebuilt window when it is (or will be) there, else direct
         for (let y = within; y < within + piece; ) {
           const w = Math.floor(y / W);
           const upto = Math.min((w + 1) * W, within + piece);
-          const at = x + (y - within) - offset;
-          const n = upto - y;
-          const inWindow = y - w * W;
           const key = `${stripe}:${w}`;
-          if (reader && !needed.has(key) && !cache.has(key)) {
-            jobs.push(readMember(reader, buf.subarray(at), n, stripe * C + y));
-          } else {
-            jobs.push(
-              windowOf(stripe, w).then((win) => {
-                win.bySlot[slot]!.copy(buf, at, inWindow, inWindow + n);
-                if (cache.has(key)) consumed.add(key);
-              }),
-            );
-          }
+          const ax = x + (y - within);
+          if (reader && !needed.has(key) && !cache.has(key)) jobs.push(direct(ax, stripe, y, upto - y, slot));
+          else jobs.push(...fromWindows(ax, stripe, y, upto - y, slot));
           y = upto;
         }
       }
       await Promise.all(jobs);
-      return lost;
+      return normalize(lost);
     },
     stats: () => ({ windowsLoaded, cacheHits, cachedBytes: cache.size * m * W }),
   };

@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import { FieldError } from '../field-error.js';
 import type { MemberSpec } from '../io/member.js';
 import { closeAll, type InputMember, openMembers } from '../io/members.js';
-import { refuseBadBlocks } from './bblog.js';
+import { applyBadBlocks } from './bblog.js';
 import { type Candidate, chooseSuperblocks, metadataFilter, type OtherSuperblock } from './choose.js';
 import { boundedList, disagreement } from './describe.js';
 import { checkContradictions, type ExplicitGeometry, explicitGeometry } from './explicit.js';
@@ -159,7 +159,7 @@ export async function assembleArray(specs: MemberSpec[], opts: AssembleOptions):
     chooseSuperblocks(real, found, wanted, opts.metadata);
     const array = fromSuperblocks(members, opts);
     await checkDataOffsets(array);
-    await refuseBadBlocks(array);
+    await applyBadBlocks(array);
     return array;
   } catch (err) {
     await closeAll(opened);

@@ -1,14 +1,24 @@
 // Exporting an md array: its logical content (what /dev/mdX shows), stripe batch by stripe batch,
-// missing members reconstructed on the fly.
+// missing members reconstructed on the fly, unreadable bytes of present ones too where the parity
+// left allows (DESIGN "Damaged members"); bytes beyond repair are zero, listed and mapped.
 
+import type { DamageReport } from '../damage/damage.js';
 import { type OutputSink, openOutputs } from '../io/output.js';
 import { openResume, type ResumeSession } from '../io/resume.js';
 import { gatherWrites } from '../io/sink.js';
 import { type JobOptions, runJob } from '../jobs/run.js';
 import { type MdArray, requireRecoverable } from './array.js';
+import {
+  DamageLog,
+  damageReport,
+  MD_READ_AROUND,
+  type MdDamageOptions,
+  type ReadArea,
+  readArea,
+} from './damage.js';
 import { dataChunksPerStripe, stripeMap } from './layout.js';
-import { type ArrayRange, arrayInputs, presentReads, stepBytes } from './range.js';
-import { rebuildMissingData } from './reconstruct.js';
+import { type ArrayRange, arrayInputs, presentReads, slotLabel, stepBytes } from './range.js';
+import { decodeStripes } from './reconstruct.js';
 import { inRange, stripeSpan } from './reshape.js';
 
 export interface MdExportResult {
@@ -16,6 +26,8 @@ export interface MdExportResult {
   bytes: number;
   from: number;
   seconds: number;
+  /** unreadable, recovered and lost ranges (array coordinates for the latter two) */
+  damage: DamageReport;
 }
 
 /**
@@ -28,6 +40,7 @@ export async function exportArray(
   output: string | OutputSink,
   step: number | null,
   opts: JobOptions,
+  dmg: MdDamageOptions = MD_READ_AROUND,
 ): Promise<MdExportResult> {
   // A part beyond repair is refused by name; the parts that are not can be exported with --from/--length.
   const regions = inRange(a, range, (v, where) => requireRecoverable(v, 'export', where));
@@ -41,6 +54,8 @@ export async function exportArray(
       ? (await openOutputs([output], arrayInputs(a), { force: opts.force, length: range.length, resume }))[0]!
       : output;
   const out = gatherWrites(sink, Math.min(8 << 20, Math.max(1, range.length)));
+  const log = new DamageLog('md export: array', dmg.strict);
+  const read: ReadArea[] = [];
   let seconds = 0;
   for (const [i, r] of regions.entries()) {
     const last = i === regions.length - 1;
@@ -55,13 +70,14 @@ export async function exportArray(
         opts,
         last ? [sink] : [],
         { session: resume, part: i },
+        { dmg, log, read },
       );
     } catch (err) {
       if (!last) await sink.abort();
       throw err;
     }
   }
-  return { bytes: range.length, from: range.from, seconds };
+  return { bytes: range.length, from: range.from, seconds, damage: damageReport(log, read) };
 }
 
 /** Exports array bytes [span.from, span.to) of one geometry; output offsets count from `base`. */
@@ -74,6 +90,7 @@ async function exportRegion(
   opts: JobOptions,
   outputs: OutputSink[],
   resume: { session: ResumeSession | null; part: number },
+  d: { dmg: MdDamageOptions; log: DamageLog; read: ReadArea[] },
 ): Promise<number> {
   const g = a.geometry;
   const C = g.chunk;
@@ -81,15 +98,35 @@ async function exportRegion(
   const { s0, s1 } = stripeSpan(g, span.from, span.to);
   const perStep = stepBytes(a, step);
   const missing = a.missingSlots;
+  const reads = presentReads(a, s0);
+  for (const r of reads) d.read.push(readArea(r.member, (s1 - s0) * C));
   return runJob('md export', opts, [], outputs, (s1 - s0) * C, {
     chunk: perStep,
     slots: g.raidDisks,
-    reads: presentReads(a, s0),
+    reads,
     writes: [],
-    async compute(bufs, len, pos) {
+    readPolicy: d.dmg.policy,
+    async compute(bufs, len, pos, bad) {
       const count = len / C;
       const first = s0 + pos / C;
-      await rebuildMissingData(g, missing, bufs as Buffer[], first, count, C, 'md export');
+      await decodeStripes(g, missing, bufs as Buffer[], first, count, C, 'md export', {
+        bad,
+        want: 'data',
+        parity: false,
+        onEvent(e) {
+          // the event's chunk in array bytes, clipped to the span
+          const stripe = first + e.i;
+          const at = (stripe * m + stripeMap(g, stripe).dataSlots.indexOf(e.slot)) * C;
+          const lo = Math.max(span.from, at + e.lo);
+          const hi = Math.min(span.to, at + e.hi);
+          d.log.add(
+            e.lost,
+            lo,
+            hi - lo,
+            e.unreadable.map((s) => slotLabel(a, s)),
+          );
+        },
+      });
       // Data chunks in array order, each clipped to the span, gathered into large writes.
       for (let i = 0; i < count; i++) {
         const map = stripeMap(g, first + i);

@@ -1,18 +1,31 @@
 // Rebuilding missing members of an md array as whole member images: the data area at the data
 // offset of the member whose superblock the image copies, that superblock made over for the slot,
-// and holes (not written zeros) everywhere else.
+// and holes (not written zeros) everywhere else. A present slot asked for is healed instead: a copy
+// of that member whose unreadable data-area bytes are recomputed from parity (DESIGN "Damaged
+// members"); what is beyond repair is zero, listed in member bytes and mapped.
 
 import { randomBytes } from 'node:crypto';
+import type { DamageReport } from '../damage/damage.js';
+import { type Extent, gaps, normalize } from '../damage/extents.js';
+import { readMemberDamaged } from '../damage/read.js';
 import { FieldError } from '../field-error.js';
+import type { InputMember } from '../io/members.js';
 import type { OutputSink } from '../io/output.js';
 import { openOutputs } from '../io/output.js';
 import { openResume } from '../io/resume.js';
-import { awaitChain } from '../jobs/chain.js';
 import { type JobOptions, runJob } from '../jobs/run.js';
-import { type MdArray, requireRecoverable } from './array.js';
-import { arrayInputs, presentReads, stepBytes } from './range.js';
+import { type ArrayMember, type MdArray, requireRecoverable } from './array.js';
+import {
+  DamageLog,
+  damageReport,
+  MD_READ_AROUND,
+  type MdDamageOptions,
+  type ReadArea,
+  readArea,
+} from './damage.js';
+import { arrayInputs, presentReads, slotLabel, stepBytes } from './range.js';
+import { decodeStripes } from './reconstruct.js';
 import { arrayRegions, stripeSpan } from './reshape.js';
-import { submitStripeRebuild } from './stripe-ops.js';
 import { type RebuiltSuperblock, rebuildSuperblock } from './superblock.js';
 
 export interface RebuildTarget {
@@ -28,14 +41,20 @@ export interface MdRebuildResult {
   withSuperblock: boolean[];
   /** bytes of each member's data area rebuilt */
   bytes: number;
-  /** size of each image */
+  /** size of a rebuilt image */
   imageBytes: number;
+  /** size of each target's image (a healed one: its member's) */
+  sizes: number[];
   /** where the data area starts in each image */
   dataOffset: number;
   seconds: number;
+  /** which targets were present members, healed (a copy with their unreadable bytes recomputed) */
+  healed: boolean[];
+  /** per target: the unreadable ranges read for it, its recovered and lost ones in its member bytes */
+  damage: DamageReport[];
 }
 
-/** Refuses targets that name no missing slot (or one slot twice). */
+/** Refuses targets outside the array (or one slot twice). A present slot is healed. */
 function checkTargets(a: MdArray, targets: RebuildTarget[]): void {
   const n = a.geometry.raidDisks;
   const seen = new Set<number>();
@@ -46,22 +65,16 @@ function checkTargets(a: MdArray, targets: RebuildTarget[]): void {
         (f) => `md rebuild: ${f} '${t.text}': slot ${t.slot} is outside 0..${n - 1}`,
       );
     }
-    const present = a.bySlot[t.slot];
-    if (present) {
-      throw new FieldError(
-        'output',
-        () =>
-          `md rebuild: slot ${t.slot} is present ('${present.label}'); leave that member out to rebuild it`,
-      );
-    }
     if (seen.has(t.slot)) throw new FieldError('output', () => `md rebuild: slot ${t.slot} given twice`);
     seen.add(t.slot);
   }
 }
 
 /**
- * Rebuilds the members of `targets` (missing slots) into whole member images; with `dataOnly`, no
- * superblock is written (the image still has the data area at its data offset).
+ * Rebuilds the members of `targets` into whole member images: a missing slot from parity (with
+ * `dataOnly`, no superblock is written; the image still has the data area at its data offset); a
+ * present slot as a healed copy of its member (every byte copied, unreadable data-area bytes
+ * recomputed; its own superblock, data offset and size kept).
  */
 export async function rebuildMembers(
   a: MdArray,
@@ -69,10 +82,13 @@ export async function rebuildMembers(
   dataOnly: boolean,
   step: number | null,
   opts: JobOptions,
+  dmg: MdDamageOptions = MD_READ_AROUND,
 ): Promise<MdRebuildResult> {
   const slots = targets.map((t) => t.slot);
+  const healing = targets.map((t) => a.bySlot[t.slot] ?? null);
+  const gone = slots.filter((_, i) => !healing[i]);
   // Each part of the array (two mid-reshape) is rebuilt in its geometry, at its data offset.
-  const areas = arrayRegions(a, slots).map((r) => {
+  const areas = arrayRegions(a, gone).map((r) => {
     requireRecoverable(
       r.array,
       'rebuild',
@@ -80,36 +96,51 @@ export async function rebuildMembers(
     );
     const g = r.array.geometry;
     const span = stripeSpan(g, r.from, r.to);
+    // where each target keeps this part: a healed member at its own data offset for the geometry
     const start = r.array.rebuildDataOffset + span.s0 * g.chunk;
-    return { view: r.array, ...span, start, end: r.array.rebuildDataOffset + span.s1 * g.chunk };
+    const startOf = (slot: number): number =>
+      r.array.bySlot[slot] ? r.array.bySlot[slot].dataOffset + span.s0 * g.chunk : start;
+    return { view: r.array, ...span, start, startOf, length: (span.s1 - span.s0) * g.chunk };
   });
   checkTargets(a, targets);
   // The image copies the peer's superblock, so it takes the peer's data offsets too.
   const peerMember = a.peerMember;
   const dataOffset = a.rebuildDataOffset;
-  const dataBytes = areas.reduce((n, x) => n + x.end - x.start, 0);
-  const dataEnd = Math.max(...areas.map((x) => x.end));
-  const imageBytes = Math.max(peerMember ? peerMember.input.available : dataEnd, dataEnd);
+  const dataBytes = areas.reduce((n, x) => n + x.length, 0);
+  const dataEnd = Math.max(...areas.map((x) => x.start + x.length));
+  const rebuiltBytes = Math.max(peerMember ? peerMember.input.available : dataEnd, dataEnd);
+  const sizes = healing.map((m) => (m ? m.input.available : rebuiltBytes));
   const paths = targets.map((t) => t.path);
   // --resume: the metadata below is written again (same bytes, same device UUIDs); each area is one part.
   const resume = await openResume(opts.resume, paths, arrayInputs(a), a.geometry, opts.signal);
   const uuids = resume?.constant('deviceUuids', () => targets.map(() => randomBytes(16).toString('hex')));
   const supers: (RebuiltSuperblock | null)[] = targets.map((t, i) =>
-    a.peer && !dataOnly
+    a.peer && !dataOnly && !healing[i]
       ? rebuildSuperblock(a.peer, t.slot, uuids ? Buffer.from(uuids[i]!, 'hex') : randomBytes(16))
       : null,
   );
-  const outs = await openOutputs(paths, arrayInputs(a), { force: opts.force, length: imageBytes, resume });
+  const outs = await openOutputs(paths, arrayInputs(a), {
+    force: opts.force,
+    length: Math.max(...sizes),
+    resume,
+  });
+  const logs = targets.map((t) => new DamageLog(`md rebuild: '${t.path}'`, dmg.strict));
+  const read: ReadArea[] = [];
+  const readFor: ReadArea[][] = targets.map(() => []);
   try {
-    // Metadata first: the image's size (holes outside the data areas), bad-block logs, superblocks.
-    const sorted = [...areas].sort((x, y) => x.start - y.start);
+    // Metadata first: the image's size (holes outside the data areas), bad-block logs, superblocks;
+    // a healed member's bytes outside its data areas are copied.
     for (const [i, out] of outs.entries()) {
-      let at = 0;
-      for (const x of sorted) {
-        await zeroRange(out, at, x.start);
-        at = Math.max(at, x.end);
+      const slot = slots[i]!;
+      const inside = areas
+        .filter((x) => slot < x.view.geometry.raidDisks)
+        .map((x) => ({ offset: x.startOf(slot), length: x.length }));
+      const outside = gaps(normalize(inside), sizes[i]!);
+      const healed = healing[i];
+      for (const e of outside) {
+        if (healed) await copyAround(healed, out, e, dmg, logs[i]!, readFor[i]!);
+        else await zeroRange(out, e.offset, e.offset + e.length);
       }
-      await zeroRange(out, at, imageBytes);
       const sb = supers[i];
       if (!sb) continue;
       for (const f of sb.fills) await out.write(Buffer.alloc(f.length, f.value), f.length, f.offset);
@@ -119,22 +150,43 @@ export async function rebuildMembers(
     for (const [part, x] of areas.entries()) {
       const g = x.view.geometry;
       const C = g.chunk;
-      const writes = targets.flatMap((t, i) =>
-        t.slot < g.raidDisks ? [{ slot: t.slot, out: at(outs[i]!, x.start) }] : [],
-      );
+      const mine = targets.flatMap((t, i) => (t.slot < g.raidDisks ? [{ slot: t.slot, i }] : []));
+      const writes = mine.map(({ slot, i }) => ({ slot, out: at(outs[i]!, x.startOf(slot)) }));
       if (writes.length === 0) continue;
-      seconds += await runJob('md rebuild', opts, [], [], (x.s1 - x.s0) * C, {
+      const want = mine.map((t) => t.slot);
+      const reads = presentReads(x.view, x.s0);
+      for (const r of reads) read.push(readArea(r.member, x.length));
+      seconds += await runJob('md rebuild', opts, [], [], x.length, {
         chunk: stepBytes(x.view, step),
         slots: g.raidDisks,
-        reads: presentReads(x.view, x.s0),
+        reads,
         writes,
-        async compute(bufs, len, pos) {
-          const txs = [];
-          for (let i = 0; i < len / C; i++) {
-            const chunks = bufs.map((b) => b!.subarray(i * C, (i + 1) * C));
-            txs.push(submitStripeRebuild(g, x.s0 + pos / C + i, chunks, x.view.missingSlots, C, true).tx);
-          }
-          await awaitChain(txs, 'md rebuild');
+        readPolicy: dmg.policy,
+        async compute(bufs, len, pos, bad) {
+          await decodeStripes(
+            g,
+            x.view.missingSlots,
+            bufs as Buffer[],
+            x.s0 + pos / C,
+            len / C,
+            C,
+            'md rebuild',
+            {
+              bad,
+              want,
+              parity: true,
+              onEvent(e) {
+                const off = x.startOf(e.slot) + pos + e.i * C;
+                const log = logs[mine.find((t) => t.slot === e.slot)!.i]!;
+                log.add(
+                  e.lost,
+                  off + e.lo,
+                  e.hi - e.lo,
+                  e.unreadable.map((s) => slotLabel(x.view, s)),
+                );
+              },
+            },
+          );
         },
         resume: { session: resume, part },
       });
@@ -146,13 +198,43 @@ export async function rebuildMembers(
       slots,
       withSuperblock: supers.map((s) => s !== null),
       bytes: dataBytes,
-      imageBytes,
+      imageBytes: rebuiltBytes,
+      sizes,
       dataOffset,
       seconds,
+      healed: healing.map((m) => m !== null),
+      // every report lists all unreadable ranges read (a healed member's copy included)
+      damage: logs.map((log) => damageReport(log, [...read, ...readFor.flat()])),
     };
   } catch (err) {
     await Promise.all(outs.map((o) => o.abort()));
     throw err;
+  }
+}
+
+const COPY_STEP = 1 << 20;
+
+/**
+ * Copies member bytes `e` (member-relative) of a healed member to the same place of `out`, reading
+ * around damage: what is unreadable there (superblock, bitmap, space outside the data) has no
+ * parity, so it is lost (zero).
+ */
+async function copyAround(
+  m: ArrayMember,
+  out: OutputSink,
+  e: Extent,
+  dmg: MdDamageOptions,
+  log: DamageLog,
+  read: ReadArea[],
+): Promise<void> {
+  const input: InputMember = m.input;
+  read.push({ input, areas: [{ offset: input.start + e.offset, length: e.length }] });
+  const buf = Buffer.alloc(Math.min(COPY_STEP, e.length));
+  for (let p = e.offset; p < e.offset + e.length; p += buf.length) {
+    const n = Math.min(buf.length, e.offset + e.length - p);
+    const bad = await readMemberDamaged(input, buf, n, p, dmg.policy);
+    for (const b of bad) log.add(true, p + b.offset, b.length, [m.label]);
+    await out.write(buf, n, p);
   }
 }
 

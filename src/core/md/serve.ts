@@ -1,6 +1,7 @@
 // md serve: the assembled array, read on demand (reconstruction on the fly, a small window cache),
 // exported read-only over NBD until the signal stops the server.
 
+import type { ReadPolicy } from '../damage/damage.js';
 import { FLAG_CAN_MULTI_CONN, FLAG_HAS_FLAGS, FLAG_READ_ONLY } from '../nbd/protocol.js';
 import { type ListenTarget, type ServeResult, serveNbd } from '../nbd/server.js';
 import { type MdArray, requireRecoverable } from './array.js';
@@ -15,6 +16,8 @@ export interface MdServeOptions {
   log?: (message: string) => void;
   /** memory for rebuilt windows (default 32 MiB: read-ahead for a few sequential clients) */
   cacheBytes?: number;
+  /** how read errors are narrowed down (default 4096-byte units, one retry) */
+  policy?: ReadPolicy;
 }
 
 export interface MdServeResult extends ServeResult {
@@ -28,7 +31,7 @@ export interface MdServeResult extends ServeResult {
  */
 export async function serveArray(a: MdArray, opts: MdServeOptions): Promise<MdServeResult> {
   requireRecoverable(a, 'serve');
-  const reader = regionsReader(a, opts.cacheBytes ?? 32 * 1024 * 1024);
+  const reader = regionsReader(a, opts.cacheBytes ?? 32 * 1024 * 1024, opts.policy);
   const g = a.geometry;
   const missing = a.missingSlots.length ? `, missing slot(s) ${a.missingSlots.join(', ')}` : '';
   const r = await serveNbd({
@@ -53,10 +56,13 @@ export async function serveArray(a: MdArray, opts: MdServeOptions): Promise<MdSe
  * geometry, and a recovering member is used only below its recovery offset. Array offsets are the
  * same in every region; the cache is shared out between the regions.
  */
-function regionsReader(a: MdArray, cacheBytes: number): ArrayReader {
+function regionsReader(a: MdArray, cacheBytes: number, policy?: ReadPolicy): ArrayReader {
   const regions = arrayRegions(a);
   const share = Math.max(1, Math.floor(cacheBytes / regions.length));
-  const parts = regions.map((r) => ({ r, reader: createArrayReader(r.array, { cacheBytes: share }) }));
+  const parts = regions.map((r) => ({
+    r,
+    reader: createArrayReader(r.array, { cacheBytes: share, ...(policy ? { policy } : {}) }),
+  }));
   if (parts.length === 1) return parts[0]!.reader;
   return {
     size: a.arrayBytes,

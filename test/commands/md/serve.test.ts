@@ -6,7 +6,15 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -14,6 +22,7 @@ import { expect } from 'chai';
 import { Cmd, Err } from '../../../src/core/nbd/protocol.js';
 import { type RunResult, raidtx } from '../../helpers/cli.js';
 import { membersOf, sha } from '../../helpers/md-cli.js';
+import { writeBadBlocks } from '../../helpers/md-damage.js';
 import { eachFixture, type Fixture, fixtureNamed, loadFixtures } from '../../helpers/md-fixtures.js';
 import { RawClient } from '../../helpers/nbd-client.js';
 import { lacking } from '../../helpers/prereq.js';
@@ -234,6 +243,69 @@ describe('raidtx md serve (spawned) with real NBD clients', function () {
         expect(r.code, r.stderr).to.equal(0);
         expect(r.stderr).to.match(/read-only/);
       }
+    });
+  });
+
+  describe('damaged members', () => {
+    for (const engine of ['software', 'native'])
+      it(`--engine ${engine}: a block beyond repair is answered with EIO (simple and structured replies), never zeros; the rest is served exact`, async () => {
+        const fx = fixtureNamed('i-r5-4d-64k-ls');
+        if (!fx) return;
+        const C = fx.manifest.chunk_bytes;
+        const DO = fx.manifest.members[0]!.data_offset_bytes;
+        const all = membersOf(fx);
+        // slot 1 absent; slot 2's bad-block log lists 4 KiB in stripe 2, where slot 1 holds P: the
+        // data of slot 2 there (array bytes 6 chunks + 4096) is beyond repair
+        const bad = join(tmp, `bb2-${engine}.img`);
+        copyFileSync(all[2]!, bad);
+        writeBadBlocks(bad, [{ sector: (DO + 2 * C + 4096) / 512, count: 8 }]);
+        const lost = 6 * C + 4096;
+        const truth = readFileSync(join(fx.dir, 'truth.img'));
+        const path = sock();
+        const s = await serve(['--engine', engine, all[0]!, bad, all[3]!, '--socket', path]);
+        try {
+          const c = await RawClient.open({ path });
+          await c.go();
+          expect((await c.read(lost, 4096)).error).to.equal(Err.EIO);
+          expect((await c.read(lost - 100, 200)).error).to.equal(Err.EIO);
+          // served on: the blocks around it, and the rest of its chunk rebuilt or read
+          for (const [off, len] of [
+            [lost - 4096, 4096],
+            [lost + 4096, 4096],
+            [6 * C, 4096],
+            [lost + 8192, 1024 * 1024],
+          ] as const) {
+            const r = await c.read(off, len);
+            expect(r.error, `${off}+${len}`).to.equal(0);
+            expect(r.data.equals(truth.subarray(off, off + len)), `${off}+${len}`).to.equal(true);
+          }
+          c.disconnect();
+          // structured: the readable pieces as data, the lost one as an error chunk
+          const d = await RawClient.open({ path });
+          await d.go(true);
+          d.request(Cmd.READ, lost - 4096, 3 * 4096);
+          const chunks = await d.chunks();
+          const errors = chunks.filter((x) => x.type !== 1);
+          expect(errors.length).to.equal(1);
+          for (const x of chunks.filter((x) => x.type === 1)) {
+            const at = Number(x.payload.readBigUInt64BE(0));
+            const data = x.payload.subarray(8);
+            expect(at === lost || (at < lost + 4096 && at + data.length > lost)).to.equal(false);
+            expect(data.equals(truth.subarray(at, at + data.length))).to.equal(true);
+          }
+          d.disconnect();
+        } finally {
+          const r = await s.stop();
+          expect(r.code, r.stderr).to.equal(0);
+        }
+      });
+
+    it('refuses --strict (exit 2): a lost block is an I/O error of that request', async () => {
+      const fx = fixtureNamed('i-r5');
+      if (!fx) return;
+      const r = await raidtx(['md', 'serve', ...membersOf(fx), '--socket', sock(), '--strict']);
+      expect(r.code, r.stderr).to.equal(2);
+      expect(r.stderr).to.match(/--strict/);
     });
   });
 

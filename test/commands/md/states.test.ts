@@ -66,7 +66,7 @@ describe('raidtx md on arrays with a bitmap or a PPL (spawned)', function () {
 
   const plain = fixtureNamed('a-r6-');
   if (plain) {
-    it('a member whose bad-block log lists a bad range is refused (exit 2), an empty log is not', async () => {
+    it('a member whose bad-block log lists bad ranges is read around them (rebuilt from parity, listed as badblocks); an empty log is harmless', async () => {
       const all = membersOf(plain);
       const copy = join(tmp, 'bb-member0.img');
       copyFileSync(all[0]!, copy);
@@ -81,10 +81,26 @@ describe('raidtx md on arrays with a bitmap or a PPL (spawned)', function () {
       const fd = openSync(copy, 'r+');
       writeSync(fd, entry, 0, 8, at);
       closeSync(fd);
-      const run = await md(['md', 'export', copy, ...all.slice(1), '-o', join(tmp, 'bb.img')]);
-      expect(run.code).to.equal(2);
-      expect(run.stderr).to.match(
-        /bb-member0\.img': 1\.2 superblock: its bad-block log lists 1 bad range\(s\) \(first: 8 sectors at sector 4096\)/,
+      const out = join(tmp, 'bb.img');
+      const run = await md(['--json', 'md', 'export', copy, ...all.slice(1), '-o', out]);
+      expect(run.code, run.stderr).to.equal(0);
+      expect(sha(readFileSync(out))).to.equal(sha(readFileSync(join(plain.dir, 'truth.img'))));
+      expect(run.json.unreadable).to.deep.equal([
+        { member: copy, offset: 4096 * 512, length: 8 * 512, source: 'badblocks' },
+      ]);
+      // md check cannot read those sectors: exit 4, listed
+      const c = await md(['--json', 'md', 'check', copy, ...all.slice(1)]);
+      expect(c.code, c.stderr).to.equal(4);
+      expect(c.json.unreadable).to.deep.equal(run.json.unreadable);
+      // a range beyond the member's end is not understood: refused, naming the member
+      entry.writeBigUInt64LE((100000n << 10n) | 8n);
+      const fd2 = openSync(copy, 'r+');
+      writeSync(fd2, entry, 0, 8, at);
+      closeSync(fd2);
+      const bad = await md(['md', 'export', copy, ...all.slice(1), '-o', join(tmp, 'bb2.img')]);
+      expect(bad.code).to.equal(2);
+      expect(bad.stderr).to.match(
+        /bb-member0\.img': 1\.2 superblock: its bad-block log lists 8 sectors at sector 100000, beyond the member's end/,
       );
     });
   }

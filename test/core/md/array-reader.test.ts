@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { addDamage } from '../../../src/core/damage/damage.js';
+import { clip, type Extent, normalize } from '../../../src/core/damage/extents.js';
 import { UsageError } from '../../../src/core/errors.js';
 import type { MemberSpec } from '../../../src/core/io/member.js';
 import { assembleArray, closeArray, type MdArray } from '../../../src/core/md/array.js';
@@ -12,6 +14,7 @@ import { createArrayReader } from '../../../src/core/md/array-reader.js';
 import { dataChunksPerStripe, mapArrayOffset } from '../../../src/core/md/layout.js';
 import { serveArray } from '../../../src/core/md/serve.js';
 import { geometry, membersOf } from '../../helpers/md-cli.js';
+import { leftSymmetric } from '../../helpers/md-damage.js';
 import { eachFixture, type Fixture, fixtureNamed } from '../../helpers/md-fixtures.js';
 import { Prng } from '../../helpers/prng.js';
 
@@ -148,4 +151,74 @@ describe('md array reader (on demand, kernel-made arrays)', function () {
       await closeArray(a);
     }
   });
+
+  for (const [prefix, leaveOut] of [
+    ['i-r5-4d-64k-ls', 1],
+    ['a-r6-5d-64k-ls', 0],
+  ] as const) {
+    const fx = fixtureNamed(prefix);
+    if (!fx) continue;
+    it(`${fx.name}, slot ${leaveOut} missing, unreadable ranges on slot 2: RAID5 reports exactly the bytes beyond repair (zeros), RAID6 rebuilds all`, async () => {
+      const truth = readFileSync(join(fx.dir, 'truth.img'));
+      const g = geometry(fx);
+      const n = g.raidDisks;
+      const C = g.chunk;
+      const m = dataChunksPerStripe(g);
+      const a = await open(fx, [leaveOut]);
+      try {
+        const member = a.bySlot[2]!;
+        const DO = member.dataOffset;
+        // unaligned to the windows: within a chunk, across a 4 KiB window edge, a lone sector
+        const bad: Extent[] = [
+          { offset: 2 * C + 4096, length: 4096 },
+          { offset: 5 * C + 3 * 4096 - 512, length: 1024 },
+          { offset: 8 * C + 10240, length: 512 },
+        ];
+        for (const b of bad)
+          addDamage(member.input.damage!, {
+            offset: member.input.start + DO + b.offset,
+            length: b.length,
+            source: 'map',
+          });
+        const lostAll =
+          g.level === 6
+            ? []
+            : normalize(
+                bad.flatMap((b) => {
+                  const s = Math.floor(b.offset / C);
+                  const lay = leftSymmetric(5, n, s);
+                  return [leaveOut, 2]
+                    .filter((x) => lay.data.includes(x))
+                    .map((x) => ({
+                      offset: (s * m + lay.data.indexOf(x)) * C + (b.offset % C),
+                      length: b.length,
+                    }));
+                }),
+              );
+        if (g.level === 5) expect(lostAll.length).to.equal(4);
+        const want = Buffer.from(truth);
+        for (const l of lostAll) want.fill(0, l.offset, l.offset + l.length);
+        const reader = createArrayReader(a, { cacheBytes: 1024 * 1024, window: 4096 });
+        const rnd = new Prng(0xdead + n);
+        const ranges: [number, number][] = [[0, truth.length]];
+        for (const l of lostAll) ranges.push([l.offset - 3, l.length + 6], [l.offset + 1, 1]);
+        for (let i = 0; i < 60; i++) {
+          const len = 1 + rnd.int(i % 3 === 0 ? 3 * m * C : 9000);
+          ranges.push([rnd.int(truth.length - len), len]);
+        }
+        for (const [off, len] of ranges) {
+          const buf = Buffer.alloc(len, 0xee);
+          const lost = await reader.read(buf, off, len);
+          const expected = clip(lostAll, off, off + len).map((e) => ({
+            offset: e.offset + off,
+            length: e.length,
+          }));
+          expect(lost, `${off}+${len}`).to.deep.equal(expected);
+          expect(buf.equals(want.subarray(off, off + len)), `${off}+${len}`).to.equal(true);
+        }
+      } finally {
+        await closeArray(a);
+      }
+    });
+  }
 });
