@@ -1,7 +1,9 @@
 // Stripe streaming over members: each step reads one chunk of every input member, hands the
 // buffers to `compute` (which submits the operation as an async_tx chain and waits for it) and
-// writes the results. Two buffer sets alternate, so the reads of step k+1 overlap the compute and
-// writes of step k. Memory: slots x chunk x 2, whatever the member sizes.
+// writes the results. A ring of buffer sets keeps every member busy: each member reads its own
+// steps in order, up to SETS - 1 steps ahead of the compute, without waiting for the other members
+// (a slow member only holds back the steps that need it); the writes of a step run while the
+// next steps compute, in step order per output. Memory: slots x chunk x SETS, whatever the sizes.
 
 import { InterruptedError } from '../errors.js';
 import { type InputMember, readMember } from '../io/members.js';
@@ -24,11 +26,20 @@ export interface StreamJob {
   progress?(done: number, total: number): void;
 }
 
+/**
+ * Buffer sets in the ring: one computing, one being written, and reads up to two steps ahead of
+ * both (a disk that stalls for a moment is caught up while the others' data waits in memory).
+ */
+export const STREAM_SETS = 4;
+
 const noop = (): void => undefined;
 
 function checkAbort(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new InterruptedError(String(signal.reason ?? 'SIGINT'));
 }
+
+/** Thrown into the reads still queued once the stream has failed; never reaches the caller. */
+const STOPPED = new Error('stream stopped');
 
 /**
  * Runs the job over [0, length). Does not commit or abort the outputs: the caller does that once,
@@ -37,40 +48,78 @@ function checkAbort(signal: AbortSignal | undefined): void {
 export async function streamStripes(job: StreamJob): Promise<void> {
   const { length, signal } = job;
   const chunk = Math.max(1, Math.min(job.chunk, length || 1));
+  const steps = length > 0 ? Math.ceil(length / chunk) : 0;
   const empty = new Set(job.emptySlots ?? []);
   const makeSet = (): (Buffer | null)[] =>
     Array.from({ length: job.slots }, (_, i) => (empty.has(i) ? null : Buffer.alloc(chunk)));
-  const sets = [makeSet(), length > chunk ? makeSet() : null];
+  const sets = Array.from({ length: Math.max(1, Math.min(STREAM_SETS, steps)) }, makeSet);
+  const nsets = sets.length;
 
-  const readSet = (bufs: (Buffer | null)[], pos: number): Promise<void> => {
+  let stopped = false;
+  const inflight = new Set<Promise<unknown>>();
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    inflight.add(p);
+    p.then(
+      () => inflight.delete(p),
+      () => inflight.delete(p),
+    );
+    return p;
+  };
+  // free[s]: set s may be refilled (its last step's writes are done); tail[i]: member i's last read
+  const free: Promise<void>[] = sets.map(() => Promise.resolve());
+  const tail: Promise<void>[] = job.reads.map(() => Promise.resolve());
+  const readsOf: (Promise<void> | undefined)[] = [];
+
+  const issueReads = (k: number): void => {
+    if (k >= steps) return;
+    const bufs = sets[k % nsets]!;
+    const gate = free[k % nsets]!;
+    const pos = k * chunk;
     const len = Math.min(chunk, length - pos);
-    return Promise.all(job.reads.map((r) => readMember(r.member, bufs[r.slot]!, len, pos))).then(noop);
+    const reads = job.reads.map((r, i) => {
+      const p = Promise.all([tail[i], gate]).then(() => {
+        if (stopped) throw STOPPED;
+        return readMember(r.member, bufs[r.slot]!, len, pos);
+      });
+      tail[i] = p.catch(noop);
+      return p;
+    });
+    const all = track(Promise.all(reads).then(noop));
+    all.catch(noop); // awaited in step order; keeps an early failure from counting as unhandled
+    readsOf[k] = all;
   };
 
-  let pending: Promise<void> | null = null;
-  const startRead = (bufs: (Buffer | null)[], pos: number): void => {
-    const p = readSet(bufs, pos);
-    p.catch(noop); // awaited later; keeps an early failure from counting as unhandled
-    pending = p;
-  };
-
+  let writing: Promise<void> = Promise.resolve();
+  const failed: { write?: { err: unknown } } = {};
   try {
-    if (length > 0) startRead(sets[0]!, 0);
-    for (let pos = 0, k = 0; pos < length; pos += chunk, k++) {
+    for (let k = 0; k < nsets; k++) issueReads(k);
+    for (let k = 0; k < steps; k++) {
+      const pos = k * chunk;
       const len = Math.min(chunk, length - pos);
-      const cur = sets[k & 1]!;
-      await pending;
-      pending = null;
+      const cur = sets[k % nsets]!;
+      await readsOf[k];
+      readsOf[k] = undefined;
+      if (failed.write) throw failed.write.err;
       checkAbort(signal);
-      if (pos + chunk < length) startRead(sets[(k + 1) & 1]!, pos + chunk);
       await job.compute(cur, len, pos);
       checkAbort(signal);
-      await Promise.all(job.writes.map((w) => w.out.write(cur[w.slot]!, len, pos)));
-      job.progress?.(pos + len, length);
-      checkAbort(signal);
+      // Writes in step order (an output may be a pipe); the set is refilled once they are done.
+      const done = writing.then(async () => {
+        await Promise.all(job.writes.map((w) => w.out.write(cur[w.slot]!, len, pos)));
+        job.progress?.(pos + len, length);
+      });
+      done.catch((err: unknown) => {
+        failed.write ??= { err };
+      });
+      writing = track(done);
+      free[k % nsets] = done.catch(noop);
+      issueReads(k + nsets);
     }
+    await writing;
+    checkAbort(signal);
   } finally {
-    // Never leave a read in flight on a handle the caller is about to close.
-    if (pending) await (pending as Promise<void>).catch(noop);
+    // Never leave a read or write in flight on a handle the caller is about to close.
+    stopped = true;
+    while (inflight.size > 0) await Promise.allSettled([...inflight]);
   }
 }
