@@ -12,7 +12,17 @@
 
 import { execFileSync, spawn } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
-import { closeSync, existsSync, linkSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,21 +52,27 @@ function args() {
     else throw new Error(`unknown option '${a[i]}'`);
     i++;
   }
-  for (const c of o.commands) if (!ALL.includes(c)) throw new Error(`unknown command '${c}' (${ALL.join(', ')})`);
+  for (const c of o.commands)
+    if (!ALL.includes(c)) throw new Error(`unknown command '${c}' (${ALL.join(', ')})`);
   return o;
 }
 
 function build(dir) {
-  const flags = execFileSync('pkg-config', ['--cflags', '--libs', 'fuse3'], { encoding: 'utf8' }).trim().split(/\s+/);
+  const flags = execFileSync('pkg-config', ['--cflags', '--libs', 'fuse3'], { encoding: 'utf8' })
+    .trim()
+    .split(/\s+/);
   const bin = join(dir, 'diskfarm');
-  execFileSync('gcc', ['-O2', '-Wall', '-o', bin, join(ROOT, 'bench/diskfarm.c'), ...flags], { stdio: 'inherit' });
+  execFileSync('gcc', ['-O2', '-Wall', '-o', bin, join(ROOT, 'bench/diskfarm.c'), ...flags], {
+    stdio: 'inherit',
+  });
   return bin;
 }
 
 function randomFile(path, size) {
   const fd = openSync(path, 'w');
   const buf = Buffer.alloc(1 << 20);
-  for (let done = 0; done < size; done += buf.length) writeSync(fd, randomFillSync(buf), 0, Math.min(buf.length, size - done));
+  for (let done = 0; done < size; done += buf.length)
+    writeSync(fd, randomFillSync(buf), 0, Math.min(buf.length, size - done));
   closeSync(fd);
 }
 
@@ -67,7 +83,10 @@ function timed(cmd, argv, env = process.env) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const rssFile = join(tmpdir(), `raidtx-farm-rss-${process.pid}-${runs++}`);
-    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...argv], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...argv], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
     child.stdout.on('data', () => undefined);
     child.stderr.on('data', (d) => {
@@ -91,9 +110,13 @@ async function ddBound(paths) {
 }
 
 function mount(bin, backing, mnt, o) {
-  const child = spawn(bin, [backing, mnt, String(o.mbps), String(o.latencyUs), '-f', '-o', 'max_threads=128'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    bin,
+    [backing, mnt, String(o.mbps), String(o.latencyUs), '-f', '-o', 'max_threads=128'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   const deadline = Date.now() + 10_000;
   while (!existsSync(join(mnt, 'd0.img'))) {
     if (Date.now() > deadline) throw new Error('diskfarm did not mount');
@@ -138,11 +161,42 @@ async function main() {
         const r = await timed(process.execPath, [o.raidtx, '--quiet', ...argv]);
         if (r.code !== 0) throw new Error(`setup: raidtx ${argv.join(' ')}: ${r.err}`);
       };
-      await setup(['pq', ...dn(n - 2).map((x) => join(backing, x)), '-P', join(backing, 'p.img'), '-Q', join(backing, 'q.img')]);
+      await setup([
+        'pq',
+        ...dn(n - 2).map((x) => join(backing, x)),
+        '-P',
+        join(backing, 'p.img'),
+        '-Q',
+        join(backing, 'q.img'),
+      ]);
       await setup(['xor', ...dn(n - 1).map((x) => join(backing, x)), '-o', join(backing, 'x.img')]);
-      const geo = ['--metadata', 'none', '--level', '6', '--layout', 'left-symmetric', '--raid-disks', String(n), '--chunk', '512K', '--data-offset', '0'];
-      await setup(['md', 'rebuild', ...geo, ...dn(n - 2).map((x) => join(backing, x)), 'missing', 'missing', '--data-only',
-        '-o', `${n - 2}=${join(backing, `r${n - 2}.img`)}`, '-o', `${n - 1}=${join(backing, `r${n - 1}.img`)}`]);
+      const geo = [
+        '--metadata',
+        'none',
+        '--level',
+        '6',
+        '--layout',
+        'left-symmetric',
+        '--raid-disks',
+        String(n),
+        '--chunk',
+        '512K',
+        '--data-offset',
+        '0',
+      ];
+      await setup([
+        'md',
+        'rebuild',
+        ...geo,
+        ...dn(n - 2).map((x) => join(backing, x)),
+        'missing',
+        'missing',
+        '--data-only',
+        '-o',
+        `${n - 2}=${join(backing, `r${n - 2}.img`)}`,
+        '-o',
+        `${n - 1}=${join(backing, `r${n - 1}.img`)}`,
+      ]);
       // md members: the data files hard-linked under their own names, so each is its own disk
       for (let i = 0; i < n - 2; i++) linkSync(d(i), join(backing, `md${i}.img`));
       linkSync(join(backing, `r${n - 2}.img`), join(backing, `md${n - 2}.img`));
@@ -151,20 +205,52 @@ async function main() {
       const child = mount(bin, backing, mnt, o);
       try {
         const cases = {
-          pq: { reads: dn(n), argv: ['pq', ...dn(n).map(m), '-P', join(outDir, 'p'), '-Q', join(outDir, 'q')] },
-          'pq-val': { reads: [...dn(n - 2), 'p.img', 'q.img'], argv: ['pq-val', ...dn(n - 2).map(m), '-P', m('p.img'), '-Q', m('q.img')] },
+          pq: {
+            reads: dn(n),
+            argv: ['pq', ...dn(n).map(m), '-P', join(outDir, 'p'), '-Q', join(outDir, 'q')],
+          },
+          'pq-val': {
+            reads: [...dn(n - 2), 'p.img', 'q.img'],
+            argv: ['pq-val', ...dn(n - 2).map(m), '-P', m('p.img'), '-Q', m('q.img')],
+          },
           'xor-val': { reads: [...dn(n - 1), 'x.img'], argv: ['xor-val', ...dn(n - 1).map(m), m('x.img')] },
           'recover-2data': {
             reads: [...dn(n - 2).slice(2), 'p.img', 'q.img'],
-            argv: ['recover-2data', 'missing', 'missing', ...dn(n - 2).slice(2).map(m), '-P', m('p.img'), '-Q', m('q.img'),
-              '-o', join(outDir, 'a'), '-o', join(outDir, 'b')],
+            argv: [
+              'recover-2data',
+              'missing',
+              'missing',
+              ...dn(n - 2)
+                .slice(2)
+                .map(m),
+              '-P',
+              m('p.img'),
+              '-Q',
+              m('q.img'),
+              '-o',
+              join(outDir, 'a'),
+              '-o',
+              join(outDir, 'b'),
+            ],
           },
           'md-check': { reads: md, argv: ['md', 'check', ...geo, ...md.map(m)] },
           // degraded: the first two members missing, the array to stdout (a pipe, drained)
-          'md-export': { reads: md.slice(2), argv: ['md', 'export', ...geo, 'missing', 'missing', ...md.slice(2).map(m), '-o', '-'] },
+          'md-export': {
+            reads: md.slice(2),
+            argv: ['md', 'export', ...geo, 'missing', 'missing', ...md.slice(2).map(m), '-o', '-'],
+          },
           'md-rebuild': {
             reads: md.slice(1),
-            argv: ['md', 'rebuild', ...geo, 'missing', ...md.slice(1).map(m), '--data-only', '-o', `0=${join(outDir, 'r0')}`],
+            argv: [
+              'md',
+              'rebuild',
+              ...geo,
+              'missing',
+              ...md.slice(1).map(m),
+              '--data-only',
+              '-o',
+              `0=${join(outDir, 'r0')}`,
+            ],
           },
         };
         for (const name of o.commands) {

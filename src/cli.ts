@@ -9,7 +9,7 @@ import { defineInfo } from './commands/info.js';
 import { type CommandResult, type Invoke, parseGlobals } from './commands/lib/context.js';
 import { makeUi } from './commands/lib/ui.js';
 import { packageVersion } from './commands/lib/version.js';
-import { defineMd } from './commands/md/index.js';
+import { MD_SUMMARY } from './commands/md/summary.js';
 import { defineMemcpy } from './commands/memcpy.js';
 import { defineMemset } from './commands/memset.js';
 import { definePq } from './commands/pq.js';
@@ -25,6 +25,26 @@ import { removeTemporariesSync } from './core/io/output.js';
 
 /** Exit code of a run whose stdout reader went away (`| head`), as a process killed by SIGPIPE. */
 const EXIT_PIPE = 141;
+
+/**
+ * Registers md last. Its code (a large part of the start-up time) is loaded only for a command line
+ * whose command is md (or help); otherwise md is registered by name and summary alone, for --help.
+ */
+async function addMd(program: Command, invoke: Invoke, args: string[]): Promise<void> {
+  let first: string | undefined;
+  for (let i = 0; i < args.length && first === undefined; i++) {
+    const a = args[i]!;
+    if (a === '--') break;
+    if (!a.startsWith('-')) first = a;
+    else if (program.options.some((o) => (o.long === a || o.short === a) && (o.required || o.optional))) i++;
+  }
+  if (first === 'md' || first === 'help') {
+    const { defineMd } = await import('./commands/md/index.js');
+    defineMd(program, invoke);
+  } else {
+    program.command('md').description(MD_SUMMARY);
+  }
+}
 
 function buildProgram(invoke: Invoke): Command {
   const program = new Command('raidtx')
@@ -57,7 +77,6 @@ function buildProgram(invoke: Invoke): Command {
     defineInfo,
     defineBench,
     defineDemo,
-    defineMd,
   ]) {
     define(program, invoke);
   }
@@ -158,6 +177,7 @@ export async function main(argv: string[]): Promise<number> {
   };
 
   const program = buildProgram(invoke);
+  await addMd(program, invoke, argv.slice(2));
   configure(program, (s) => process.stderr.write(s));
   try {
     await program.parseAsync(argv);

@@ -1,8 +1,9 @@
 // Terminal manners: colours only for a TTY (NO_COLOR / FORCE_COLOR honoured here, once), progress
-// through ora on stderr only when stderr is a TTY and neither --json nor --quiet is set.
+// through ora on stderr only when stderr is a TTY and neither --json nor --quiet is set (ora is
+// loaded only then: it costs more start-up time than many commands take).
 
 import { Chalk, type ChalkInstance } from 'chalk';
-import ora, { type Ora } from 'ora';
+import type { Ora } from 'ora';
 
 export interface Progress {
   update(done: number, total: number): void;
@@ -32,11 +33,21 @@ export function makeUi(opts: { json: boolean; quiet: boolean }): Ui {
   // A terminal that reports no width (some pseudo-terminals) would make ora's line count infinite.
   const interactive =
     Boolean(process.stderr.isTTY) && (process.stderr.columns ?? 0) > 0 && !opts.json && !opts.quiet;
+  const oraModule = interactive ? import('ora') : null;
   return {
     color,
     progress(label: string): Progress {
-      if (!interactive) return silent;
-      const spinner: Ora = ora({ text: label, stream: process.stderr }).start();
+      if (!oraModule) return silent;
+      // The spinner starts once ora is loaded (a moment after the job), unless the job ended first.
+      let spinner: Ora | null = null;
+      let text = label;
+      let stopped = false;
+      oraModule.then(
+        ({ default: ora }) => {
+          if (!stopped) spinner = ora({ text, stream: process.stderr }).start();
+        },
+        () => undefined,
+      );
       const t0 = performance.now();
       let last = 0;
       return {
@@ -46,10 +57,12 @@ export function makeUi(opts: { json: boolean; quiet: boolean }): Ui {
           last = now;
           const pct = total > 0 ? Math.floor((done / total) * 100) : 100;
           const rate = done / Math.max(1e-9, (now - t0) / 1000) / 1e6;
-          spinner.text = `${label} ${pct}% (${rate.toFixed(0)} MB/s per member)`;
+          text = `${label} ${pct}% (${rate.toFixed(0)} MB/s per member)`;
+          if (spinner) spinner.text = text;
         },
         stop() {
-          spinner.stop();
+          stopped = true;
+          spinner?.stop();
         },
       };
     },

@@ -8,14 +8,11 @@ import { defineMdExamine } from './examine.js';
 import { defineMdExport } from './export.js';
 import { defineMdRebuild } from './rebuild.js';
 import { defineMdServe } from './serve.js';
+import { MD_SUMMARY } from './summary.js';
 
 /** Registers `raidtx md` and its subcommands. */
 export function defineMd(program: Command, invoke: Invoke): void {
-  const md = program
-    .command('md')
-    .description(
-      'Linux md RAID5/6 arrays from member images or disks: examine, check, rebuild, export, serve, detect',
-    );
+  const md = program.command('md').description(MD_SUMMARY);
   for (const define of [
     defineMdExamine,
     defineMdCheck,
