@@ -21,6 +21,7 @@ import { defineXorVal } from './commands/xor-val.js';
 import { setEngine } from './core/engine.js';
 import { RaidtxError, UsageError } from './core/errors.js';
 import { FieldError } from './core/field-error.js';
+import { setDirectIo } from './core/io/direct.js';
 import { removeTemporariesSync } from './core/io/output.js';
 
 /** Exit code of a run whose stdout reader went away (`| head`), as a process killed by SIGPIPE. */
@@ -58,6 +59,8 @@ function buildProgram(invoke: Invoke): Command {
     .option('--pad', 'read shorter members as zero-padded instead of refusing unequal sizes')
     .option('--granularity <size>', 'report unit of the val commands (default 4096)')
     .option('--force', 'allow writing to block devices')
+    .option('--direct', 'read every member with O_DIRECT (default: block devices only)')
+    .option('--no-direct', 'read no member with O_DIRECT (through the page cache)')
     .option('-q, --quiet', 'no progress display')
     .option(
       '--verify',
@@ -166,6 +169,7 @@ export async function main(argv: string[]): Promise<number> {
         `${commandNameOf(program, argv.slice(2))}: --json cannot be combined with -o - (stdout carries ${how.stdoutData})`,
       );
     setEngine(opts.engine);
+    setDirectIo(opts.direct);
     const ui = makeUi(how.stdoutData ? { json: false, quiet: opts.quiet } : opts);
     const result: CommandResult = await body({ opts, signal: controller.signal, ui });
     exitCode = result.exitCode;

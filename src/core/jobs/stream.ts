@@ -3,9 +3,11 @@
 // writes the results. A ring of buffer sets keeps every member busy: each member reads its own
 // steps in order, up to SETS - 1 steps ahead of the compute, without waiting for the other members
 // (a slow member only holds back the steps that need it); the writes of a step run while the
-// next steps compute, in step order per output. Memory: slots x chunk x SETS, whatever the sizes.
+// next steps compute, in step order per output. Memory: slots x chunk x sets (four sets, or two
+// when four would exceed RING_BUDGET), whatever the member sizes.
 
 import { InterruptedError } from '../errors.js';
+import { stepBuffer } from '../io/direct.js';
 import { type InputMember, readMember } from '../io/members.js';
 import type { OutputSink } from '../io/output.js';
 
@@ -31,6 +33,8 @@ export interface StreamJob {
  * both (a disk that stalls for a moment is caught up while the others' data waits in memory).
  */
 export const STREAM_SETS = 4;
+/** Sets beyond two are used only while all of them fit in this (a huge step keeps two sets). */
+const RING_BUDGET = 256 * 1024 * 1024;
 
 const noop = (): void => undefined;
 
@@ -50,9 +54,12 @@ export async function streamStripes(job: StreamJob): Promise<void> {
   const chunk = Math.max(1, Math.min(job.chunk, length || 1));
   const steps = length > 0 ? Math.ceil(length / chunk) : 0;
   const empty = new Set(job.emptySlots ?? []);
+  const direct = job.reads.some((r) => r.member.direct);
   const makeSet = (): (Buffer | null)[] =>
-    Array.from({ length: job.slots }, (_, i) => (empty.has(i) ? null : Buffer.alloc(chunk)));
-  const sets = Array.from({ length: Math.max(1, Math.min(STREAM_SETS, steps)) }, makeSet);
+    Array.from({ length: job.slots }, (_, i) => (empty.has(i) ? null : stepBuffer(chunk, direct)));
+  const perSet = (job.slots - empty.size) * chunk;
+  const ring = Math.max(2, Math.min(STREAM_SETS, Math.floor(RING_BUDGET / Math.max(1, perSet))));
+  const sets = Array.from({ length: Math.max(1, Math.min(ring, steps)) }, makeSet);
   const nsets = sets.length;
 
   let stopped = false;
