@@ -31,7 +31,7 @@ export function geometryOptions(cmd: Command): Command {
       '--metadata <version>',
       'read only this metadata: an md version (0.90, 1.0, 1.1, 1.2), imsm, ddf, or none (explicit geometry)',
     )
-    .option('--step <size>', 'bytes per member per step (default 4M, whole chunks)')
+    .option('--step <size>', 'bytes per member per step (default 1M, whole chunks)')
     .option('--volume <n|name>', 'firmware RAID (IMSM, DDF): the volume of the container, by index or name')
     .option(
       '--serial <member=serial>',

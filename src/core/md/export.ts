@@ -34,7 +34,9 @@ export async function exportArray(
     typeof output === 'string'
       ? (await openOutputs([output], arrayInputs(a), { force: opts.force, length: range.length }))[0]!
       : output;
-  const out = gatherWrites(sink, Math.min(8 << 20, Math.max(1, range.length)));
+  // Small chunks are gathered (1 MiB stays in the CPU caches); whole chunks of 128 KiB or more are
+  // written as they are.
+  const out = gatherWrites(sink, Math.min(1 << 20, Math.max(1, range.length)), 128 << 10);
   let seconds = 0;
   for (const [i, r] of regions.entries()) {
     const last = i === regions.length - 1;
@@ -73,16 +75,17 @@ async function exportRegion(
   const { s0, s1 } = stripeSpan(g, span.from, span.to);
   const perStep = stepBytes(a, step);
   const missing = a.missingSlots;
-  return runJob('md export', opts, [], outputs, (s1 - s0) * C, {
-    chunk: perStep,
-    slots: g.raidDisks,
-    reads: presentReads(a, s0),
-    writes: [],
-    async compute(bufs, len, pos) {
+  // The array-order writes of a step run in the stream's write phase (as an output of slot 0), so
+  // that the next step's reconstruction overlaps them; `steps` holds each step's buffers until then.
+  const steps = new Map<number, (Buffer | null)[]>();
+  const arrayOrder: OutputSink = {
+    label: 'array',
+    async write(_slot, len, pos) {
+      const bufs = steps.get(pos)!;
+      steps.delete(pos);
       const count = len / C;
       const first = s0 + pos / C;
-      await rebuildMissingData(g, missing, bufs as Buffer[], first, count, C, 'md export');
-      // Data chunks in array order, each clipped to the span, gathered into large writes.
+      // Data chunks in array order, each clipped to the span (small ones gathered into large writes).
       for (let i = 0; i < count; i++) {
         const map = stripeMap(g, first + i);
         for (let k = 0; k < m; k++) {
@@ -94,6 +97,18 @@ async function exportRegion(
         }
       }
       await out.flush();
+    },
+    commit: async () => undefined,
+    abort: async () => undefined,
+  };
+  return runJob('md export', opts, [], outputs, (s1 - s0) * C, {
+    chunk: perStep,
+    slots: g.raidDisks,
+    reads: presentReads(a, s0),
+    writes: [{ slot: 0, out: arrayOrder }],
+    async compute(bufs, len, pos) {
+      await rebuildMissingData(g, missing, bufs as Buffer[], s0 + pos / C, len / C, C, 'md export');
+      steps.set(pos, bufs);
     },
   });
 }

@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+// raidtx on members already in the page cache, against dd over the same bytes:
+//   pq       N members -> P and Q (fsynced): bound = dd reading the members and dd writing P and Q
+//            (conv=fsync), all at once
+//   export   a degraded md array (RAID6, two members missing) to stdout (a drained pipe): array
+//            bytes per second against dd's read rate over the present members, all at once
+//
+//   npm run bench:cache -- [--pq 8x256M] [--export 8x1G] [--raidtx bin/raidtx.js] [--dir /tmp]
+//
+// Members are made in --dir (a real filesystem: P and Q are fsynced there) and read once before
+// timing, so that both sides find them in the page cache. Prints seconds, ratios and peak RSS.
+
+import { execFileSync, spawn } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+
+function parseSize(s) {
+  const m = /^(\d+)([KMG]?)$/i.exec(s);
+  if (!m) throw new Error(`bad size '${s}'`);
+  return Number(m[1]) * { '': 1, K: 1024, M: 1 << 20, G: 1 << 30 }[m[2].toUpperCase()];
+}
+
+function shape(s) {
+  const [n, size] = s.split('x');
+  return { n: Number(n), size: parseSize(size) };
+}
+
+function args() {
+  const o = {
+    pq: shape('8x256M'),
+    export: shape('8x1G'),
+    raidtx: join(ROOT, 'bin/raidtx.js'),
+    dir: tmpdir(),
+  };
+  const a = process.argv.slice(2);
+  for (let i = 0; i < a.length; i += 2) {
+    const v = a[i + 1];
+    if (a[i] === '--pq') o.pq = v === 'none' ? null : shape(v);
+    else if (a[i] === '--export') o.export = v === 'none' ? null : shape(v);
+    else if (a[i] === '--raidtx') o.raidtx = v;
+    else if (a[i] === '--dir') o.dir = v;
+    else throw new Error(`unknown option '${a[i]}'`);
+  }
+  return o;
+}
+
+function randomFile(path, size) {
+  const fd = openSync(path, 'w');
+  const buf = Buffer.alloc(1 << 20);
+  for (let done = 0; done < size; done += buf.length)
+    writeSync(fd, randomFillSync(buf), 0, Math.min(buf.length, size - done));
+  closeSync(fd);
+}
+
+let runs = 0;
+/** Runs a command to its end (stdout drained as a pipe reader would); { seconds, rss KiB, code, err }. */
+function timed(cmd, argv, env = process.env) {
+  return new Promise((resolve, reject) => {
+    const rssFile = join(tmpdir(), `raidtx-cache-rss-${process.pid}-${runs++}`);
+    const t0 = performance.now();
+    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...argv], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stdout.on('data', () => undefined);
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const seconds = (performance.now() - t0) / 1000;
+      const rss = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+      rmSync(rssFile, { force: true });
+      resolve({ seconds, rss, code, err });
+    });
+  });
+}
+
+async function all(jobs) {
+  const t0 = performance.now();
+  const rs = await Promise.all(jobs);
+  for (const r of rs) if (r.code !== 0) throw new Error(`dd failed: ${r.err}`);
+  return (performance.now() - t0) / 1000;
+}
+
+const ddRead = (p) => timed('dd', [`if=${p}`, 'of=/dev/null', 'bs=1M']);
+const ddWrite = (p, size) =>
+  timed('dd', ['if=/dev/zero', `of=${p}`, 'bs=1M', `count=${size >> 20}`, 'conv=fsync']);
+
+function warm(paths) {
+  for (const p of paths) execFileSync('cat', [p], { stdio: ['ignore', 'ignore', 'ignore'] });
+}
+
+async function main() {
+  const o = args();
+  const work = mkdtempSync(join(o.dir, 'raidtx-cache-'));
+  const env = { ...process.env };
+  delete env.UV_THREADPOOL_SIZE;
+  const raidtx = (argv) => timed(process.execPath, [o.raidtx, '--quiet', ...argv], env);
+  const line = (what, r, bound, extra = '') =>
+    console.log(
+      `${what.padEnd(34)} ${r.seconds.toFixed(3)} s  bound ${bound.toFixed(3)} s  ratio ${(r.seconds / bound).toFixed(2)}  peak RSS ${(r.rss / 1024).toFixed(0)} MiB${extra}`,
+    );
+  try {
+    if (o.pq) {
+      const { n, size } = o.pq;
+      const d = Array.from({ length: n }, (_, i) => join(work, `d${i}`));
+      for (const p of d) randomFile(p, size);
+      warm(d);
+      const bound = await all([
+        ...d.map(ddRead),
+        ddWrite(join(work, 'ddP'), size),
+        ddWrite(join(work, 'ddQ'), size),
+      ]);
+      rmSync(join(work, 'ddP'));
+      rmSync(join(work, 'ddQ'));
+      const r = await raidtx(['pq', ...d, '-P', join(work, 'P'), '-Q', join(work, 'Q')]);
+      if (r.code !== 0) throw new Error(`pq: ${r.err}`);
+      line(`pq ${n} x ${size >> 20} MiB (P, Q fsynced)`, r, bound);
+      for (const p of [...d, join(work, 'P'), join(work, 'Q')]) rmSync(p);
+    }
+    if (o.export) {
+      const { n, size } = o.export;
+      const d = Array.from({ length: n }, (_, i) => join(work, `m${i}`));
+      for (const p of d.slice(2)) randomFile(p, size);
+      // any content is a consistent degraded array: slots 0 and 1 are what the others imply
+      const geo = ['--metadata', 'none', '--level', '6', '--layout', 'left-symmetric'];
+      geo.push('--raid-disks', String(n), '--chunk', '512K', '--data-offset', '0');
+      warm(d.slice(2));
+      const bound = await all(d.slice(2).map(ddRead));
+      const readRate = ((n - 2) * size) / bound;
+      const r = await raidtx(['md', 'export', ...geo, 'missing', 'missing', ...d.slice(2), '-o', '-']);
+      if (r.code !== 0) throw new Error(`md export: ${r.err}`);
+      const arrayRate = ((n - 2) * size) / r.seconds;
+      line(
+        `md export ${n} x ${size >> 20} MiB, 2 missing`,
+        r,
+        bound,
+        `; array ${(arrayRate / 1e9).toFixed(2)} GB/s = ${((100 * arrayRate) / readRate).toFixed(0)}% of dd's read rate (${(readRate / 1e9).toFixed(2)} GB/s)`,
+      );
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(`page-cache: ${err.message}`);
+  process.exitCode = 1;
+});
