@@ -11,30 +11,14 @@
 // line per command and member count: seconds, the dd bound, their ratio and raidtx's peak RSS.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { randomFillSync } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  linkSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseSize, randomFile, timed } from './timing.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const ALL = ['pq', 'pq-val', 'xor-val', 'recover-2data', 'md-check', 'md-export', 'md-rebuild'];
-
-function parseSize(s) {
-  const m = /^(\d+)([KMG]?)$/i.exec(s);
-  if (!m) throw new Error(`bad size '${s}'`);
-  return Number(m[1]) * { '': 1, K: 1024, M: 1 << 20, G: 1 << 30 }[m[2].toUpperCase()];
-}
 
 function args() {
   const o = { members: [4, 12, 24], size: 64 << 20, mbps: 90, latencyUs: 100, commands: ALL, engine: 'auto' };
@@ -66,40 +50,6 @@ function build(dir) {
     stdio: 'inherit',
   });
   return bin;
-}
-
-function randomFile(path, size) {
-  const fd = openSync(path, 'w');
-  const buf = Buffer.alloc(1 << 20);
-  for (let done = 0; done < size; done += buf.length)
-    writeSync(fd, randomFillSync(buf), 0, Math.min(buf.length, size - done));
-  closeSync(fd);
-}
-
-let runs = 0;
-
-/** Runs a command to its end; resolves { seconds, rss (KiB), code }; stdout is drained (a pipe reader). */
-function timed(cmd, argv, env = process.env) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const rssFile = join(tmpdir(), `raidtx-farm-rss-${process.pid}-${runs++}`);
-    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...argv], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let err = '';
-    child.stdout.on('data', () => undefined);
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const seconds = (performance.now() - t0) / 1000;
-      const rss = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
-      rmSync(rssFile, { force: true });
-      resolve({ seconds, rss, code, err });
-    });
-  });
 }
 
 /** Every path read at once with dd, as the bound. */

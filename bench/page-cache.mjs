@@ -10,20 +10,14 @@
 // Members are made in --dir (a real filesystem: P and Q are fsynced there) and read once before
 // timing, so that both sides find them in the page cache. Prints seconds, ratios and peak RSS.
 
-import { execFileSync, spawn } from 'node:child_process';
-import { randomFillSync } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseSize, randomFile, timed } from './timing.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-
-function parseSize(s) {
-  const m = /^(\d+)([KMG]?)$/i.exec(s);
-  if (!m) throw new Error(`bad size '${s}'`);
-  return Number(m[1]) * { '': 1, K: 1024, M: 1 << 20, G: 1 << 30 }[m[2].toUpperCase()];
-}
 
 function shape(s) {
   const [n, size] = s.split('x');
@@ -47,39 +41,6 @@ function args() {
     else throw new Error(`unknown option '${a[i]}'`);
   }
   return o;
-}
-
-function randomFile(path, size) {
-  const fd = openSync(path, 'w');
-  const buf = Buffer.alloc(1 << 20);
-  for (let done = 0; done < size; done += buf.length)
-    writeSync(fd, randomFillSync(buf), 0, Math.min(buf.length, size - done));
-  closeSync(fd);
-}
-
-let runs = 0;
-/** Runs a command to its end (stdout drained as a pipe reader would); { seconds, rss KiB, code, err }. */
-function timed(cmd, argv, env = process.env) {
-  return new Promise((resolve, reject) => {
-    const rssFile = join(tmpdir(), `raidtx-cache-rss-${process.pid}-${runs++}`);
-    const t0 = performance.now();
-    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...argv], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let err = '';
-    child.stdout.on('data', () => undefined);
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const seconds = (performance.now() - t0) / 1000;
-      const rss = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
-      rmSync(rssFile, { force: true });
-      resolve({ seconds, rss, code, err });
-    });
-  });
 }
 
 async function all(jobs) {

@@ -160,6 +160,7 @@ NAPI_MODULE_INIT()
 	    {"inlineMaxBytes", NULL, NULL, NULL, NULL, inline_bytes, napi_enumerable, NULL},
 	    {"alignedBuffer", NULL, aligned_buffer_js, NULL, NULL, NULL, napi_enumerable, NULL},
 	    {"fadvise", NULL, fadvise_js, NULL, NULL, NULL, napi_enumerable, NULL},
+	    {"pipeSize", NULL, pipe_size_js, NULL, NULL, NULL, napi_enumerable, NULL},
 	};
 	napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 	return exports;

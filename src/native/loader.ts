@@ -38,6 +38,8 @@ export interface NativeAddon {
   alignedBuffer?(size: number, align: number): Buffer;
   /** posix_fadvise; returns 0 or an errno (advice only); absent in older builds. */
   fadvise?(fd: number, offset: number, length: number, advice: 'sequential' | 'dontneed'): number;
+  /** Raises a pipe's capacity (F_SETPIPE_SZ); returns it, or -errno; absent in older builds. */
+  pipeSize?(fd: number, bytes: number): number;
 }
 
 export interface NativeLoadResult {
