@@ -6,6 +6,7 @@
 //
 //   npm run bench:farm -- [--members 4,12,24] [--size 64M] [--mbps 90] [--latency-us 100]
 //                         [--commands pq,pq-val,...] [--raidtx bin/raidtx.js] [--engine auto]
+//                         [--repeat N] [--compare OTHER/bin/raidtx.js]
 //
 // Needs gcc, pkg-config, libfuse3-dev and fuse3 (root or user_allow_other is not needed). Prints one
 // line per command and member count: seconds, the dd bound, their ratio and raidtx's peak RSS.
@@ -22,6 +23,8 @@ const ALL = ['pq', 'pq-val', 'xor-val', 'recover-2data', 'md-check', 'md-export'
 
 function args() {
   const o = { members: [4, 12, 24], size: 64 << 20, mbps: 90, latencyUs: 100, commands: ALL, engine: 'auto' };
+  o.repeat = 1;
+  o.compare = null;
   o.raidtx = join(ROOT, 'bin/raidtx.js');
   const a = process.argv.slice(2);
   for (let i = 0; i < a.length; i++) {
@@ -33,12 +36,19 @@ function args() {
     else if (a[i] === '--commands') o.commands = v.split(',');
     else if (a[i] === '--raidtx') o.raidtx = v;
     else if (a[i] === '--engine') o.engine = v;
+    else if (a[i] === '--repeat') o.repeat = Number(v);
+    else if (a[i] === '--compare') o.compare = v;
     else throw new Error(`unknown option '${a[i]}'`);
     i++;
   }
   for (const c of o.commands)
     if (!ALL.includes(c)) throw new Error(`unknown command '${c}' (${ALL.join(', ')})`);
   return o;
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
 }
 
 function build(dir) {
@@ -90,11 +100,13 @@ async function main() {
   const bin = build(work);
   const env = { ...process.env };
   delete env.UV_THREADPOOL_SIZE; // raidtx must size its own pool
-  const raidtx = (argv) => timed(process.execPath, [o.raidtx, '--quiet', '--engine', o.engine, ...argv], env);
   console.log(
     `disk farm: ${o.mbps} MB/s and ${o.latencyUs} us per request per member, ${o.size >> 20} MiB per member, raidtx ${o.raidtx}`,
   );
-  console.log('members command        seconds  dd-bound  ratio  peak-RSS');
+  console.log(
+    `members  command         seconds  dd-bound  ratio  peak-RSS${o.compare ? `  compare  ratio   (compare: ${o.compare})` : ''}`,
+  );
+  if (o.repeat > 1) console.log(`(medians of ${o.repeat} runs each, dd and raidtx in turn)`);
   try {
     for (const n of o.members) {
       const backing = join(work, `b${n}`);
@@ -205,14 +217,40 @@ async function main() {
         };
         for (const name of o.commands) {
           const c = cases[name];
-          const bound = await ddBound(c.reads.map(m));
-          const r = await raidtx(c.argv);
-          if (r.code !== 0) throw new Error(`${name} (${n} members) exited ${r.code}: ${r.err}`);
-          rmSync(outDir, { recursive: true, force: true });
-          mkdirSync(outDir);
-          console.log(
-            `${String(n).padStart(7)} ${name.padEnd(14)} ${r.seconds.toFixed(3).padStart(7)}  ${bound.toFixed(3).padStart(8)}  ${(r.seconds / bound).toFixed(2).padStart(5)}  ${(r.rss / 1024).toFixed(0).padStart(5)} MiB`,
-          );
+          // dd, raidtx (and the other raidtx) in turn, `repeat` times: medians, so that the load of
+          // a shared machine hits every side alike
+          const runs = { dd: [], raidtx: [], other: [] };
+          let rss = 0;
+          for (let k = 0; k < o.repeat; k++) {
+            runs.dd.push(await ddBound(c.reads.map(m)));
+            for (const [side, bin] of [
+              ['raidtx', o.raidtx],
+              ['other', o.compare],
+            ]) {
+              if (!bin) continue;
+              const r = await timed(process.execPath, [bin, '--quiet', '--engine', o.engine, ...c.argv], env);
+              if (r.code !== 0) throw new Error(`${name} (${n} members, ${bin}) exited ${r.code}: ${r.err}`);
+              runs[side].push(r.seconds);
+              if (side === 'raidtx') rss = Math.max(rss, r.rss);
+              rmSync(outDir, { recursive: true, force: true });
+              mkdirSync(outDir);
+            }
+          }
+          const bound = median(runs.dd);
+          const t = median(runs.raidtx);
+          const cols = [
+            String(n).padStart(7),
+            name.padEnd(14),
+            t.toFixed(3).padStart(7),
+            bound.toFixed(3).padStart(8),
+            (t / bound).toFixed(2).padStart(5),
+            `${(rss / 1024).toFixed(0).padStart(5)} MiB`,
+          ];
+          if (o.compare) {
+            const u = median(runs.other);
+            cols.push(`${u.toFixed(3).padStart(7)}  ${(u / bound).toFixed(2).padStart(5)}`);
+          }
+          console.log(cols.join('  '));
         }
       } finally {
         unmount(child, mnt);
