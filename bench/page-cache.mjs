@@ -6,6 +6,7 @@
 //            bytes per second against dd's read rate over the present members, all at once
 //
 //   npm run bench:cache -- [--pq 8x256M] [--export 8x1G] [--raidtx bin/raidtx.js] [--dir /tmp]
+//                          [--compare OTHER/bin/raidtx.js]   (another raidtx on the same files)
 //
 // Members are made in --dir (a real filesystem: P and Q are fsynced there) and read once before
 // timing, so that both sides find them in the page cache. Prints seconds, ratios and peak RSS.
@@ -38,6 +39,7 @@ function args() {
     else if (a[i] === '--export') o.export = v === 'none' ? null : shape(v);
     else if (a[i] === '--raidtx') o.raidtx = v;
     else if (a[i] === '--dir') o.dir = v;
+    else if (a[i] === '--compare') o.compare = v;
     else throw new Error(`unknown option '${a[i]}'`);
   }
   return o;
@@ -63,7 +65,8 @@ async function main() {
   const work = mkdtempSync(join(o.dir, 'raidtx-cache-'));
   const env = { ...process.env };
   delete env.UV_THREADPOOL_SIZE;
-  const raidtx = (argv) => timed(process.execPath, [o.raidtx, '--quiet', ...argv], env);
+  const bins = [o.raidtx, ...(o.compare ? [o.compare] : [])];
+  const raidtx = (bin, argv) => timed(process.execPath, [bin, '--quiet', ...argv], env);
   const line = (what, r, bound, extra = '') =>
     console.log(
       `${what.padEnd(34)} ${r.seconds.toFixed(3)} s  bound ${bound.toFixed(3)} s  ratio ${(r.seconds / bound).toFixed(2)}  peak RSS ${(r.rss / 1024).toFixed(0)} MiB${extra}`,
@@ -81,9 +84,11 @@ async function main() {
       ]);
       rmSync(join(work, 'ddP'));
       rmSync(join(work, 'ddQ'));
-      const r = await raidtx(['pq', ...d, '-P', join(work, 'P'), '-Q', join(work, 'Q')]);
-      if (r.code !== 0) throw new Error(`pq: ${r.err}`);
-      line(`pq ${n} x ${size >> 20} MiB (P, Q fsynced)`, r, bound);
+      for (const bin of bins) {
+        const r = await raidtx(bin, ['pq', ...d, '-P', join(work, 'P'), '-Q', join(work, 'Q')]);
+        if (r.code !== 0) throw new Error(`pq: ${r.err}`);
+        line(`pq ${n} x ${size >> 20} MiB (P, Q fsynced)`, r, bound, bins.length > 1 ? ` (${bin})` : '');
+      }
       for (const p of [...d, join(work, 'P'), join(work, 'Q')]) rmSync(p);
     }
     if (o.export) {
@@ -96,15 +101,17 @@ async function main() {
       warm(d.slice(2));
       const bound = await all(d.slice(2).map(ddRead));
       const readRate = ((n - 2) * size) / bound;
-      const r = await raidtx(['md', 'export', ...geo, 'missing', 'missing', ...d.slice(2), '-o', '-']);
-      if (r.code !== 0) throw new Error(`md export: ${r.err}`);
-      const arrayRate = ((n - 2) * size) / r.seconds;
-      line(
-        `md export ${n} x ${size >> 20} MiB, 2 missing`,
-        r,
-        bound,
-        `; array ${(arrayRate / 1e9).toFixed(2)} GB/s = ${((100 * arrayRate) / readRate).toFixed(0)}% of dd's read rate (${(readRate / 1e9).toFixed(2)} GB/s)`,
-      );
+      for (const bin of bins) {
+        const r = await raidtx(bin, ['md', 'export', ...geo, 'missing', 'missing', ...d.slice(2), '-o', '-']);
+        if (r.code !== 0) throw new Error(`md export: ${r.err}`);
+        const arrayRate = ((n - 2) * size) / r.seconds;
+        line(
+          `md export ${n} x ${size >> 20} MiB, 2 missing`,
+          r,
+          bound,
+          `; array ${(arrayRate / 1e9).toFixed(2)} GB/s = ${((100 * arrayRate) / readRate).toFixed(0)}% of dd's read rate (${(readRate / 1e9).toFixed(2)} GB/s)${bins.length > 1 ? ` (${bin})` : ''}`,
+        );
+      }
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
