@@ -10,6 +10,7 @@
       'target_name': 'raidtx_native',
       'sources': [
         'src/native/binding.c',
+        'src/native/io.c',
         'src/native/args.c',
         'src/native/record.c',
         'src/native/job.c',

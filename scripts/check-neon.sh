@@ -16,7 +16,7 @@ flags=(-std=gnu11 -O3 -Wall -Wextra -Wno-unused-parameter -Werror -I"$src" -I/us
 files=(dispatch.c cpu.c ops.c gf.c
   xor_base.c xor_val_base.c pq_base.c pq_val_base.c recov_base.c memcpy_base.c memset_base.c
   xor_neon.c xor_val_neon.c pq_neon.c pq_val_neon.c recov_neon.c memcpy_neon.c memset_neon.c)
-for f in "${files[@]}" binding.c args.c record.c job.c pool.c; do
+for f in "${files[@]}" binding.c args.c record.c job.c pool.c io.c; do
   "$cc" "${flags[@]}" -fPIC -c "$src/$f" -o "$out/${f%.c}.o"
 done
 # every neon kernel must be in the objects, and dispatch must reference it

@@ -10,7 +10,7 @@ import { packageVersion } from '../dist/commands/lib/version.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const file = join(root, 'raidtx.1');
-const page = manPage(commandDefinitions(), packageVersion());
+const page = manPage(await commandDefinitions(), packageVersion());
 if (process.argv.includes('--check')) {
   if (readFileSync(file, 'utf8') !== page) {
     console.error('man: raidtx.1 is not what the command definitions give: run npm run man');

@@ -11,7 +11,7 @@ import { type CommandResult, type Invoke, parseGlobals } from './commands/lib/co
 import { attachExamples, helpConfig } from './commands/lib/help.js';
 import { makeUi } from './commands/lib/ui.js';
 import { packageVersion } from './commands/lib/version.js';
-import { defineMd } from './commands/md/index.js';
+import { MD_SUMMARY } from './commands/md/summary.js';
 import { defineMemcpy } from './commands/memcpy.js';
 import { defineMemset } from './commands/memset.js';
 import { definePq } from './commands/pq.js';
@@ -23,10 +23,32 @@ import { defineXorVal } from './commands/xor-val.js';
 import { setEngine } from './core/engine.js';
 import { RaidtxError, UsageError } from './core/errors.js';
 import { FieldError } from './core/field-error.js';
+import { setDirectIo } from './core/io/direct.js';
 import { removeTemporariesSync } from './core/io/output.js';
 
 /** Exit code of a run whose stdout reader went away (`| head`), as a process killed by SIGPIPE. */
 const EXIT_PIPE = 141;
+
+/**
+ * Registers md last. Its code (a large part of the start-up time) is loaded only for a command line
+ * whose command is md (or help); otherwise md is registered by name and summary alone, for --help.
+ */
+async function addMd(program: Command, invoke: Invoke, args: string[]): Promise<void> {
+  let first: string | undefined;
+  for (let i = 0; i < args.length && first === undefined; i++) {
+    const a = args[i]!;
+    if (a === '--') break;
+    if (!a.startsWith('-')) first = a;
+    else if (program.options.some((o) => (o.long === a || o.short === a) && (o.required || o.optional))) i++;
+  }
+  // completion scripts and help list md's subcommands too
+  if (first === 'md' || first === 'help' || first === 'completion') {
+    const { defineMd } = await import('./commands/md/index.js');
+    defineMd(program, invoke);
+  } else {
+    program.command('md').description(MD_SUMMARY);
+  }
+}
 
 function buildProgram(invoke: Invoke): Command {
   const program = new Command('raidtx')
@@ -36,10 +58,12 @@ function buildProgram(invoke: Invoke): Command {
     .addOption(new Option('--engine <mode>', 'auto, native or software (env RAIDTX_ENGINE)'))
     .option('--offset <size>', 'start offset added to every member (sizes: bytes or K M G T s)')
     .option('--length <size>', 'bytes per member to process')
-    .option('--step <size>', 'bytes per member per step (default 1M; md commands: 4M, whole chunks)')
+    .option('--step <size>', 'bytes per member per step (default 1M; md commands: whole chunks)')
     .option('--pad', 'read shorter members as zero-padded instead of refusing unequal sizes')
     .option('--granularity <size>', 'report unit of the val commands (default 4096)')
     .option('--force', 'allow writing to block devices')
+    .option('--direct', 'read every member with O_DIRECT (default: block devices only)')
+    .option('--no-direct', 'read no member with O_DIRECT (through the page cache)')
     .option('-q, --quiet', 'no progress display')
     .option(
       '--verify',
@@ -59,12 +83,10 @@ function buildProgram(invoke: Invoke): Command {
     defineInfo,
     defineBench,
     defineDemo,
-    defineMd,
     defineCompletion,
   ]) {
     define(program, invoke);
   }
-  attachExamples(program);
   return program;
 }
 
@@ -74,9 +96,12 @@ function withHint(message: string): string {
   return `${message.replace(/\n$/, '')} (--chunk is the md chunk size, in md commands only; the bytes per member per step is --step)${message.endsWith('\n') ? '\n' : ''}`;
 }
 
-/** The command definitions alone (nothing runs): what the man page is generated from. */
-export function commandDefinitions(): Command {
-  return buildProgram(async () => {});
+/** The command definitions alone, md included (nothing runs): what the man page is generated from. */
+export async function commandDefinitions(): Promise<Command> {
+  const program = buildProgram(async () => {});
+  await addMd(program, async () => {}, ['md']);
+  attachExamples(program);
+  return program;
 }
 
 /** Applies exitOverride and our error format to the program and every subcommand. */
@@ -163,6 +188,7 @@ export async function main(argv: string[]): Promise<number> {
         `${commandNameOf(program, argv.slice(2))}: --json cannot be combined with -o - (stdout carries ${how.stdoutData})`,
       );
     setEngine(opts.engine);
+    setDirectIo(opts.direct);
     const ui = makeUi(how.stdoutData ? { json: false, quiet: opts.quiet } : opts);
     const result: CommandResult = await body({ opts, signal: controller.signal, ui });
     exitCode = result.exitCode;
@@ -175,6 +201,8 @@ export async function main(argv: string[]): Promise<number> {
   };
 
   const program = buildProgram(invoke);
+  await addMd(program, invoke, argv.slice(2));
+  attachExamples(program);
   configure(program, (s) => process.stderr.write(s));
   try {
     await program.parseAsync(argv);

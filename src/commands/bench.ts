@@ -2,10 +2,12 @@
 
 import type { Command } from 'commander';
 import { type BenchEngine, type BenchResult, benchCase } from '../core/bench.js';
+import { MAX_DATA, MIN_DATA } from '../core/contract.js';
+import { engineInfo } from '../core/engine.js';
 import { InterruptedError, UsageError } from '../core/errors.js';
 import { FieldError } from '../core/field-error.js';
 import { formatSize, parsePositiveSize } from '../core/io/size.js';
-import { engineInfo, MAX_DATA, MIN_DATA, OP_NAMES, type OpName } from '../index.js';
+import { OP_NAMES, type OpName } from '../core/op-record.js';
 import { type CommandResult, type Context, collect, type Invoke } from './lib/context.js';
 import { OP_COMMAND } from './lib/op-commands.js';
 

@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { activeEngine, kernelName } from '../core/engine.js';
 import { RaidtxError } from '../core/errors.js';
 import { parseMemberSpec } from '../core/io/member.js';
 import { formatSize } from '../core/io/size.js';
@@ -14,7 +15,6 @@ import { pqMembers } from '../core/jobs/pq.js';
 import { pqValMembers } from '../core/jobs/pq-val.js';
 import { recover2DataMembers } from '../core/jobs/recover.js';
 import type { JobOptions } from '../core/jobs/run.js';
-import { activeEngine, kernelName } from '../index.js';
 import {
   type CommandResult,
   type Context,

@@ -1,7 +1,8 @@
 // raidtx info: version, engines, why the native engine did not load, kernels per op, CPU features.
 
 import type { Command } from 'commander';
-import { type EngineInfo, engineInfo, OP_NAMES, type OpName } from '../index.js';
+import { type EngineInfo, engineInfo } from '../core/engine.js';
+import { OP_NAMES, type OpName } from '../core/op-record.js';
 import type { CommandResult, Context, Invoke } from './lib/context.js';
 import { OP_COMMAND } from './lib/op-commands.js';
 import { packageVersion } from './lib/version.js';

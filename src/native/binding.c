@@ -158,6 +158,9 @@ NAPI_MODULE_INIT()
 	    {"selectKernel", NULL, select_kernel_js, NULL, NULL, NULL, napi_enumerable, NULL},
 	    {"contract", NULL, NULL, NULL, NULL, contract_js(env), napi_enumerable, NULL},
 	    {"inlineMaxBytes", NULL, NULL, NULL, NULL, inline_bytes, napi_enumerable, NULL},
+	    {"alignedBuffer", NULL, aligned_buffer_js, NULL, NULL, NULL, napi_enumerable, NULL},
+	    {"fadvise", NULL, fadvise_js, NULL, NULL, NULL, napi_enumerable, NULL},
+	    {"pipeSize", NULL, pipe_size_js, NULL, NULL, NULL, napi_enumerable, NULL},
 	};
 	napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 	return exports;

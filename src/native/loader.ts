@@ -36,6 +36,12 @@ export interface NativeAddon {
   readonly contract: NativeContract;
   /** Batches (and, in the auto engine, operations) touching fewer bytes run on the calling thread. */
   readonly inlineMaxBytes: number;
+  /** A zeroed buffer starting at a multiple of `align` (for O_DIRECT); absent in older builds. */
+  alignedBuffer?(size: number, align: number): Buffer;
+  /** posix_fadvise; returns 0 or an errno (advice only); absent in older builds. */
+  fadvise?(fd: number, offset: number, length: number, advice: 'sequential' | 'dontneed'): number;
+  /** Raises a pipe's capacity (F_SETPIPE_SZ); returns it, or -errno; absent in older builds. */
+  pipeSize?(fd: number, bytes: number): number;
 }
 
 /** Where the addon came from: shipped prebuilt, compiled on this machine, or RAIDTX_NATIVE_PATH. */

@@ -14,7 +14,7 @@ import { lacking } from '../helpers/prereq.js';
 import { randomBuffers } from '../helpers/prng.js';
 
 // every command of the tree, so that a command added later needs examples too
-const COMMANDS = allCommands(commandDefinitions()).map((c) =>
+const COMMANDS = allCommands(await commandDefinitions()).map((c) =>
   commandPath(c) ? commandPath(c).split(' ') : [],
 );
 

@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { type EngineMode, parseEngineMode } from '../../core/engine.js';
 import { UsageError } from '../../core/errors.js';
+import type { DirectMode } from '../../core/io/direct.js';
 import { parsePositiveSize, parseSize } from '../../core/io/size.js';
 import type { JobOptions } from '../../core/jobs/run.js';
 import type { Ui } from './ui.js';
@@ -24,6 +25,8 @@ export interface GlobalOptions {
   quiet: boolean;
   /** --verify: check each chunk's result with a dependent val op before writing (xor, pq, recover-*) */
   verify: boolean;
+  /** --direct / --no-direct: O_DIRECT member reads (default: block devices only) */
+  direct: DirectMode;
 }
 
 export interface Context {
@@ -83,6 +86,7 @@ export function parseGlobals(raw: Record<string, unknown>): GlobalOptions {
     force: Boolean(raw.force),
     quiet: Boolean(raw.quiet),
     verify: Boolean(raw.verify),
+    direct: raw.direct === undefined ? 'auto' : raw.direct ? 'on' : 'off',
   };
 }
 

@@ -186,6 +186,8 @@ export const GLOBAL_SCOPE: Record<string, readonly string[]> = {
   '--offset': ['', ...OPS, 'md', ...MD],
   '--length': ['', ...OPS, 'md', 'md check', 'md export'],
   '--step': ['', ...OPS, 'md', 'md check', 'md rebuild', 'md export', 'md detect'],
+  '--direct': ['', ...OPS.filter((c) => c !== 'memset'), 'md', ...MD.filter((c) => c !== 'md layout')],
+  '--no-direct': ['', ...OPS.filter((c) => c !== 'memset'), 'md', ...MD.filter((c) => c !== 'md layout')],
   '--pad': ['', 'xor', 'xor-val', 'pq', 'pq-val', 'recover-datap', 'recover-2data', 'memcpy'],
   '--granularity': ['', 'xor-val', 'pq-val', 'md', 'md check'],
   '--force': [

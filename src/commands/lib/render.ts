@@ -1,10 +1,11 @@
 // How command results read: the JSON shape and the one-line summary of generating commands, and the
 // first lines of a mismatch list. Rendering only; the work is done in the core.
 
+import { activeEngine, kernelName } from '../../core/engine.js';
 import { formatSize } from '../../core/io/size.js';
 import type { PqMismatch, Range } from '../../core/jobs/ranges.js';
 import type { MdMismatch } from '../../core/md/check.js';
-import { activeEngine, kernelName, type OpName } from '../../index.js';
+import type { OpName } from '../../core/op-record.js';
 import type { CommandResult } from './context.js';
 
 /** GB/s (1 GB = 1e9 bytes) of `bytes` in `seconds`, rounded for reports. */

@@ -9,14 +9,11 @@ import { defineMdExport } from './export.js';
 import { defineMdLayout } from './layout.js';
 import { defineMdRebuild } from './rebuild.js';
 import { defineMdServe } from './serve.js';
+import { MD_SUMMARY } from './summary.js';
 
 /** Registers `raidtx md` and its subcommands. */
 export function defineMd(program: Command, invoke: Invoke): void {
-  const md = program
-    .command('md')
-    .description(
-      'Linux md RAID5/6 arrays from member images or disks: examine, layout, check, rebuild, export, serve, detect',
-    );
+  const md = program.command('md').description(MD_SUMMARY);
   for (const define of [
     defineMdExamine,
     defineMdLayout,

@@ -68,7 +68,7 @@ export interface MdInput {
 
 /**
  * Reads the md options: `--chunk` is the md chunk size (explicit geometry), the global `--step` is
- * null when not given (md then steps 4M, whole chunks), and `--length` with `--from` are array
+ * null when not given (md then steps 1M, whole chunks), and `--length` with `--from` are array
  * coordinates.
  */
 export function parseMdInput(members: string[], o: Record<string, unknown>): MdInput {

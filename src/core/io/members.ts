@@ -7,6 +7,7 @@ import type { MemberDamage } from '../damage/damage.js';
 import { IoError, UsageError } from '../errors.js';
 import { FieldError } from '../field-error.js';
 import { blockDeviceSize } from './device.js';
+import { adviseSequential, directSpan, dropBehind, openDirect, refuseDirect } from './direct.js';
 import type { MemberSpec } from './member.js';
 
 /** What makes two paths the same file or device, however they are spelled. */
@@ -34,6 +35,10 @@ export interface InputMember {
   available: number;
   /** unreadable extents known so far (file coordinates), shared by every reader of the member */
   damage?: MemberDamage;
+  /** the same member opened with O_DIRECT (aligned reads go there), or absent/null (direct.ts) */
+  direct?: FileHandle | null;
+  /** drop what was read from the page cache (a file in a run much larger than memory) */
+  dropBehind?: boolean;
 }
 
 export interface RangeOptions {
@@ -96,6 +101,13 @@ async function openInput(spec: MemberSpec, globalOffset: number): Promise<InputM
   } catch (err) {
     throw new UsageError(`member '${label}': cannot open: ${describeError(err)}`);
   }
+  let direct: FileHandle | null;
+  try {
+    direct = await openDirect(spec.path, label, st.isBlockDevice());
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
   return {
     label,
     kind: st.isBlockDevice() ? 'block' : 'file',
@@ -106,11 +118,14 @@ async function openInput(spec: MemberSpec, globalOffset: number): Promise<InputM
     available: size - start,
     // one object per opened member, so readers copied from it (md data areas) share what is found
     damage: { extents: [] },
+    direct,
   };
 }
 
 export async function closeAll(members: InputMember[]): Promise<void> {
-  await Promise.all(members.map((m) => m.handle?.close().catch(() => undefined)));
+  await Promise.all(
+    members.flatMap((m) => [m.handle, m.direct].map((h) => h?.close().catch(() => undefined))),
+  );
 }
 
 /**
@@ -146,6 +161,7 @@ export async function openMembers(
       if (sizes.size > 1 && !range.pad) throw unequalSizes(real);
       length = real.length > 0 ? Math.max(...real.map((m) => m.available)) : 0;
     }
+    for (const m of real) if (!m.direct) m.dropBehind = adviseSequential(m.handle!, length * real.length);
     return { members, length };
   } catch (err) {
     await closeAll(members);
@@ -186,9 +202,16 @@ export async function readMember(m: InputMember, buf: Uint8Array, len: number, p
   let got = 0;
   while (got < want) {
     let n: number;
+    const at = m.start + pos + got;
+    const span = directSpan(m.direct, buf, got, at, want - got);
     try {
-      ({ bytesRead: n } = await m.handle.read(buf, got, want - got, m.start + pos + got));
+      ({ bytesRead: n } =
+        span > 0 ? await m.direct!.read(buf, got, span, at) : await m.handle.read(buf, got, want - got, at));
     } catch (err) {
+      if (span > 0 && (err as NodeJS.ErrnoException).code === 'EINVAL') {
+        refuseDirect(m.direct!); // larger logical blocks than DIRECT_ALIGN: buffered from now on
+        continue;
+      }
       const e = new IoError(
         `member '${m.label}': read error at offset ${pos + got}: ${describeError(err)}`,
         m.path ?? undefined,
@@ -206,5 +229,6 @@ export async function readMember(m: InputMember, buf: Uint8Array, len: number, p
     }
     got += n;
   }
+  if (m.dropBehind && want > 0) dropBehind(m.handle, m.start + pos, want);
   if (want < len) buf.fill(0, want, len);
 }

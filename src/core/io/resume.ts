@@ -199,10 +199,18 @@ export class ResumeSession {
     return part === this.start.part ? this.start.pos : 0;
   }
 
-  /** Called at each step boundary: everything job `part` writes below `pos` is written. */
-  async step(part: number, pos: number): Promise<void> {
-    this.at = { part, pos };
-    if (!this.saved || this.written >= this.interval) await this.save();
+  /**
+   * Called at each step boundary of job `part`; `drain` resolves once everything it writes below
+   * `pos` is written (only a checkpoint waits for it, so other steps keep their writes overlapped).
+   */
+  async step(part: number, pos: number, drain: () => Promise<void> = async () => {}): Promise<void> {
+    if (!this.saved || this.written >= this.interval) {
+      await drain();
+      this.at = { part, pos };
+      await this.save();
+    } else {
+      this.at = { part, pos };
+    }
   }
 
   private async save(): Promise<void> {

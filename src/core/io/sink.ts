@@ -42,10 +42,11 @@ export function fileWriter(label: string, handle: FileHandle, start: number) {
 
 /**
  * Gathers sequential writes (each starting where the last ended) into `size`-byte writes to `sink`,
- * so that many small pieces cost few syscalls and memory stays `size` bytes. Call flush() at the end
- * of each step: the caller may reuse its buffers once write() resolves.
+ * so that many small pieces cost few syscalls and memory stays `size` bytes. Pieces of `direct`
+ * bytes or more go to the sink as they are (copying them would cost more than their syscall).
+ * Call flush() at the end of each step: the caller may reuse its buffers once write() resolves.
  */
-export function gatherWrites(sink: OutputSink, size: number) {
+export function gatherWrites(sink: OutputSink, size: number, direct = Number.POSITIVE_INFINITY) {
   const stage = Buffer.allocUnsafe(size);
   let start = 0;
   let used = 0;
@@ -59,6 +60,12 @@ export function gatherWrites(sink: OutputSink, size: number) {
       if (pos !== start + used) {
         await flush();
         start = pos;
+      }
+      if (len >= direct) {
+        await flush();
+        await sink.write(buf, len, pos);
+        start = pos + len;
+        return;
       }
       for (let done = 0; done < len; ) {
         if (used === size) await flush();

@@ -141,13 +141,10 @@ export async function runJob(
       ...spec,
       length,
       start: session?.startOf(resume!.part, length) ?? 0,
-      // A step starts once the writes of every earlier step are done: a checkpoint's boundary.
-      compute: session
-        ? async (bufs, len, pos, bad) => {
-            await session.step(resume!.part, pos);
-            await job.compute(bufs, len, pos, bad);
-          }
-        : job.compute,
+      // A checkpoint waits for the writes of every earlier step (the stream overlaps them otherwise).
+      ...(session
+        ? { boundary: (pos: number, drain: () => Promise<void>) => session.step(resume!.part, pos, drain) }
+        : {}),
       chunk: job.chunk ?? opts.step,
       ...(opts.signal ? { signal: opts.signal } : {}),
       progress: (done, total) => progress.update(done, total),

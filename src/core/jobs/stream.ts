@@ -1,12 +1,16 @@
 // Stripe streaming over members: each step reads one chunk of every input member, hands the
 // buffers to `compute` (which submits the operation as an async_tx chain and waits for it) and
-// writes the results. Two buffer sets alternate, so the reads of step k+1 overlap the compute and
-// writes of step k. Memory: slots x chunk x 2, whatever the member sizes.
+// writes the results. A ring of buffer sets keeps every member busy: each member reads its own
+// steps in order, up to SETS - 1 steps ahead of the compute, without waiting for the other members
+// (a slow member only holds back the steps that need it); the writes of a step run while the
+// next steps compute, in step order per output. Memory: slots x chunk x sets (four sets, or two
+// when four would exceed RING_BUDGET), whatever the member sizes.
 
 import type { ReadPolicy } from '../damage/damage.js';
 import type { Extent } from '../damage/extents.js';
 import { readMemberDamaged } from '../damage/read.js';
 import { InterruptedError } from '../errors.js';
+import { stepBuffer } from '../io/direct.js';
 import { type InputMember, readMember } from '../io/members.js';
 import type { OutputSink } from '../io/output.js';
 
@@ -30,6 +34,11 @@ export interface StreamJob {
    */
   readPolicy?: ReadPolicy;
   /**
+   * Called before the step at `pos` computes (--resume's checkpoints). `drain` resolves once the
+   * writes of every earlier step are done; a checkpoint awaits it, other steps need not.
+   */
+  boundary?(pos: number, drain: () => Promise<void>): Promise<void>;
+  /**
    * Runs the operation on bufs[*][0..len) for member range [pos, pos + len). With a read policy,
    * `bad[slot]` lists that slot's unreadable extents in the step (step-relative, merged; empty
    * when none, null for slots not read).
@@ -38,11 +47,22 @@ export interface StreamJob {
   progress?(done: number, total: number): void;
 }
 
+/**
+ * Buffer sets in the ring: one computing, one being written, and reads up to two steps ahead of
+ * both (a disk that stalls for a moment is caught up while the others' data waits in memory).
+ */
+export const STREAM_SETS = 4;
+/** Sets beyond two are used only while all of them fit in this (a huge step keeps two sets). */
+const RING_BUDGET = 256 * 1024 * 1024;
+
 const noop = (): void => undefined;
 
 function checkAbort(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new InterruptedError(String(signal.reason ?? 'SIGINT'));
 }
+
+/** Thrown into the reads still queued once the stream has failed; never reaches the caller. */
+const STOPPED = new Error('stream stopped');
 
 /**
  * Runs the job over [0, length). Does not commit or abort the outputs: the caller does that once,
@@ -51,49 +71,89 @@ function checkAbort(signal: AbortSignal | undefined): void {
 export async function streamStripes(job: StreamJob): Promise<void> {
   const { length, signal } = job;
   const chunk = Math.max(1, Math.min(job.chunk, length || 1));
+  const start = Math.min(job.start ?? 0, length);
+  const steps = length > start ? Math.ceil((length - start) / chunk) : 0;
   const empty = new Set(job.emptySlots ?? []);
+  const direct = job.reads.some((r) => r.member.direct);
   const makeSet = (): (Buffer | null)[] =>
-    Array.from({ length: job.slots }, (_, i) => (empty.has(i) ? null : Buffer.alloc(chunk)));
-  const sets = [makeSet(), length > chunk ? makeSet() : null];
-
-  const makeBad = (): (Extent[] | null)[] => Array.from({ length: job.slots }, () => null);
-  const bads = [makeBad(), makeBad()];
+    Array.from({ length: job.slots }, (_, i) => (empty.has(i) ? null : stepBuffer(chunk, direct)));
+  const perSet = (job.slots - empty.size) * chunk;
+  const ring = Math.max(2, Math.min(STREAM_SETS, Math.floor(RING_BUDGET / Math.max(1, perSet))));
+  const sets = Array.from({ length: Math.max(1, Math.min(ring, steps)) }, makeSet);
+  const nsets = sets.length;
+  // per set: each slot's unreadable extents of the step it holds (read policy only)
+  const bads = sets.map(() => Array.from({ length: job.slots }, (): Extent[] | null => null));
   const policy = job.readPolicy;
-  const readSet = (bufs: (Buffer | null)[], bad: (Extent[] | null)[], pos: number): Promise<void> => {
+
+  let stopped = false;
+  const inflight = new Set<Promise<unknown>>();
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    inflight.add(p);
+    p.then(
+      () => inflight.delete(p),
+      () => inflight.delete(p),
+    );
+    return p;
+  };
+  // free[s]: set s may be refilled (its last step's writes are done); tail[i]: member i's last read
+  const free: Promise<void>[] = sets.map(() => Promise.resolve());
+  const tail: Promise<void>[] = job.reads.map(() => Promise.resolve());
+  const readsOf: (Promise<void> | undefined)[] = [];
+
+  const issueReads = (k: number): void => {
+    if (k >= steps) return;
+    const bufs = sets[k % nsets]!;
+    const bad = bads[k % nsets]!;
+    const gate = free[k % nsets]!;
+    const pos = start + k * chunk;
     const len = Math.min(chunk, length - pos);
-    return Promise.all(
-      job.reads.map(async (r) => {
+    const reads = job.reads.map((r, i) => {
+      const p = Promise.all([tail[i], gate]).then(async () => {
+        if (stopped) throw STOPPED;
         if (!policy) return readMember(r.member, bufs[r.slot]!, len, pos);
         bad[r.slot] = await readMemberDamaged(r.member, bufs[r.slot]!, len, pos, policy);
-      }),
-    ).then(noop);
+      });
+      tail[i] = p.catch(noop);
+      return p;
+    });
+    const all = track(Promise.all(reads).then(noop));
+    all.catch(noop); // awaited in step order; keeps an early failure from counting as unhandled
+    readsOf[k] = all;
   };
 
-  let pending: Promise<void> | null = null;
-  const startRead = (k: number, pos: number): void => {
-    const p = readSet(sets[k & 1]!, bads[k & 1]!, pos);
-    p.catch(noop); // awaited later; keeps an early failure from counting as unhandled
-    pending = p;
-  };
-
+  let writing: Promise<void> = Promise.resolve();
+  const failed: { write?: { err: unknown } } = {};
   try {
-    const start = job.start ?? 0;
-    if (start < length) startRead(0, start);
-    for (let pos = start, k = 0; pos < length; pos += chunk, k++) {
+    for (let k = 0; k < nsets; k++) issueReads(k);
+    for (let k = 0; k < steps; k++) {
+      const pos = start + k * chunk;
       const len = Math.min(chunk, length - pos);
-      const cur = sets[k & 1]!;
-      await pending;
-      pending = null;
+      const cur = sets[k % nsets]!;
+      await readsOf[k];
+      readsOf[k] = undefined;
+      if (failed.write) throw failed.write.err;
       checkAbort(signal);
-      if (pos + chunk < length) startRead(k + 1, pos + chunk);
-      await job.compute(cur, len, pos, bads[k & 1]!);
+      const written = writing;
+      await job.boundary?.(pos, () => written);
+      await job.compute(cur, len, pos, bads[k % nsets]!);
       checkAbort(signal);
-      await Promise.all(job.writes.map((w) => w.out.write(cur[w.slot]!, len, pos)));
-      job.progress?.(pos + len, length);
-      checkAbort(signal);
+      // Writes in step order (an output may be a pipe); the set is refilled once they are done.
+      const done = writing.then(async () => {
+        await Promise.all(job.writes.map((w) => w.out.write(cur[w.slot]!, len, pos)));
+        job.progress?.(pos + len, length);
+      });
+      done.catch((err: unknown) => {
+        failed.write ??= { err };
+      });
+      writing = track(done);
+      free[k % nsets] = done.catch(noop);
+      issueReads(k + nsets);
     }
+    await writing;
+    checkAbort(signal);
   } finally {
-    // Never leave a read in flight on a handle the caller is about to close.
-    if (pending) await (pending as Promise<void>).catch(noop);
+    // Never leave a read or write in flight on a handle the caller is about to close.
+    stopped = true;
+    while (inflight.size > 0) await Promise.allSettled([...inflight]);
   }
 }

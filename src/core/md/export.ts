@@ -53,7 +53,9 @@ export async function exportArray(
     typeof output === 'string'
       ? (await openOutputs([output], arrayInputs(a), { force: opts.force, length: range.length, resume }))[0]!
       : output;
-  const out = gatherWrites(sink, Math.min(8 << 20, Math.max(1, range.length)));
+  // Small chunks are gathered (1 MiB stays in the CPU caches); whole chunks of 128 KiB or more are
+  // written as they are.
+  const out = gatherWrites(sink, Math.min(1 << 20, Math.max(1, range.length)), 128 << 10);
   const log = new DamageLog('md export: array', dmg.strict);
   const read: ReadArea[] = [];
   let seconds = 0;
@@ -100,11 +102,37 @@ async function exportRegion(
   const missing = a.missingSlots;
   const reads = presentReads(a, s0);
   for (const r of reads) d.read.push(readArea(r.member, (s1 - s0) * C));
+  // The array-order writes of a step run in the stream's write phase (as an output of slot 0), so
+  // that the next step's reconstruction overlaps them; `steps` holds each step's buffers until then.
+  const steps = new Map<number, (Buffer | null)[]>();
+  const arrayOrder: OutputSink = {
+    label: 'array',
+    async write(_slot, len, pos) {
+      const bufs = steps.get(pos)!;
+      steps.delete(pos);
+      const count = len / C;
+      const first = s0 + pos / C;
+      // Data chunks in array order, each clipped to the span (small ones gathered into large writes).
+      for (let i = 0; i < count; i++) {
+        const map = stripeMap(g, first + i);
+        for (let k = 0; k < m; k++) {
+          const at = ((first + i) * m + k) * C;
+          const lo = Math.max(span.from, at);
+          const hi = Math.min(span.to, at + C);
+          if (hi > lo)
+            await out.write(bufs[map.dataSlots[k]!]!.subarray(i * C + lo - at), hi - lo, lo - base);
+        }
+      }
+      await out.flush();
+    },
+    commit: async () => undefined,
+    abort: async () => undefined,
+  };
   return runJob('md export', opts, [], outputs, (s1 - s0) * C, {
     chunk: perStep,
     slots: g.raidDisks,
     reads,
-    writes: [],
+    writes: [{ slot: 0, out: arrayOrder }],
     readPolicy: d.dmg.policy,
     async compute(bufs, len, pos, bad) {
       const count = len / C;
@@ -127,18 +155,7 @@ async function exportRegion(
           );
         },
       });
-      // Data chunks in array order, each clipped to the span, gathered into large writes.
-      for (let i = 0; i < count; i++) {
-        const map = stripeMap(g, first + i);
-        for (let k = 0; k < m; k++) {
-          const at = ((first + i) * m + k) * C;
-          const lo = Math.max(span.from, at);
-          const hi = Math.min(span.to, at + C);
-          if (hi > lo)
-            await out.write(bufs[map.dataSlots[k]!]!.subarray(i * C + lo - at), hi - lo, lo - base);
-        }
-      }
-      await out.flush();
+      steps.set(pos, bufs);
     },
     resume,
   });

@@ -1,0 +1,52 @@
+// Shared by the I/O benchmarks (disk-farm.mjs, page-cache.mjs): sizes, random member files, and a
+// child process timed to its end with its peak RSS.
+
+import { spawn } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export function parseSize(s) {
+  const m = /^(\d+)([KMG]?)$/i.exec(s);
+  if (!m) throw new Error(`bad size '${s}'`);
+  return Number(m[1]) * { '': 1, K: 1024, M: 1 << 20, G: 1 << 30 }[m[2].toUpperCase()];
+}
+
+export function randomFile(path, size) {
+  const fd = openSync(path, 'w');
+  const buf = Buffer.alloc(1 << 20);
+  for (let done = 0; done < size; done += buf.length)
+    writeSync(fd, randomFillSync(buf), 0, Math.min(buf.length, size - done));
+  closeSync(fd);
+}
+
+let runs = 0;
+
+/**
+ * Runs a command to its end, its stdout a pipe that `cat > /dev/null` drains (as a reader of
+ * `md export -o -` would): { seconds, rss (KiB, from /usr/bin/time), code, err (stderr) }.
+ */
+export function timed(cmd, argv, env = process.env) {
+  return new Promise((resolve, reject) => {
+    const rssFile = join(tmpdir(), `raidtx-bench-rss-${process.pid}-${runs++}`);
+    const cat = spawn('cat', [], { stdio: ['pipe', 'ignore', 'ignore'] });
+    const t0 = performance.now();
+    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...argv], {
+      env,
+      stdio: ['ignore', cat.stdin, 'pipe'],
+    });
+    cat.stdin.destroy(); // the child holds the pipe now: cat ends when it does
+    let err = '';
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const seconds = (performance.now() - t0) / 1000;
+      const rss = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+      rmSync(rssFile, { force: true });
+      resolve({ seconds, rss, code, err });
+    });
+  });
+}
