@@ -117,7 +117,7 @@ describe('direct I/O on block devices (loop devices)', function () {
   for (const engine of ['native', 'software'] as const) {
     for (const [what, extra, offset, len] of [
       ['whole members', [], 0, SIZE],
-      ['an unaligned --offset and odd --chunk', ['--offset', '512', '--chunk', '12800'], 512, SIZE - 512],
+      ['an unaligned --offset and odd --step', ['--offset', '512', '--step', '12800'], 512, SIZE - 512],
       ['an odd --length', ['--offset', '8192', '--length', '300001'], 8192, 300001],
     ] as const) {
       it(`pq and pq-val, --engine ${engine}, ${what}: --direct, --no-direct and files agree with the reference`, async () => {

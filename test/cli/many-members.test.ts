@@ -30,20 +30,20 @@ for (const engine of ['software', 'native'] as const) {
     const run = (args: string[]) => raidtx(['--engine', engine, '--quiet', ...args], { cwd: dir });
 
     for (const step of ['4096', '1000']) {
-      it(`pq then pq-val with --chunk ${step}: P and Q equal the reference; a flipped byte is found`, async () => {
+      it(`pq then pq-val with --step ${step}: P and Q equal the reference; a flipped byte is found`, async () => {
         const ref = refPQ(data, SIZE);
-        const r = await run(['--chunk', step, 'pq', '-P', 'P', '-Q', 'Q', ...members]);
+        const r = await run(['--step', step, 'pq', '-P', 'P', '-Q', 'Q', ...members]);
         expect(r.code, r.stderr).to.equal(0);
         expect(readFileSync(join(dir, 'P')).equals(ref.p), 'P').to.equal(true);
         expect(readFileSync(join(dir, 'Q')).equals(ref.q), 'Q').to.equal(true);
-        let v = await run(['--json', '--chunk', step, 'pq-val', ...members, '-P', 'P', '-Q', 'Q']);
+        let v = await run(['--json', '--step', step, 'pq-val', ...members, '-P', 'P', '-Q', 'Q']);
         expect(v.code, v.stderr).to.equal(0);
         // a byte of member 17 near the end: the mismatch is reported at its 4096-byte unit
         const at = SIZE - 100;
         writeFileSync(join(dir, 'bad'), data[17]!);
         flipByte(join(dir, 'bad'), at);
         const withBad = members.map((m, i) => (i === 17 ? join(dir, 'bad') : m));
-        v = await run(['--json', '--chunk', step, 'pq-val', ...withBad, '-P', 'P', '-Q', 'Q']);
+        v = await run(['--json', '--step', step, 'pq-val', ...withBad, '-P', 'P', '-Q', 'Q']);
         expect(v.code, v.stderr).to.equal(1);
         const found = JSON.parse(v.stdout) as {
           mismatches: { offset: number; suspect: { index: number } }[];
@@ -54,14 +54,14 @@ for (const engine of ['software', 'native'] as const) {
       });
     }
 
-    it('xor-val over 24 members and their XOR, --chunk 4096: consistent, then a mismatch', async () => {
+    it('xor-val over 24 members and their XOR, --step 4096: consistent, then a mismatch', async () => {
       const x = refPQ(data.slice(0, MEMBERS - 1), SIZE).p;
       writeFileSync(join(dir, 'X'), x);
       const srcs = [...members.slice(0, MEMBERS - 1), 'X'];
-      let v = await run(['--chunk', '4096', 'xor-val', ...srcs]);
+      let v = await run(['--step', '4096', 'xor-val', ...srcs]);
       expect(v.code, v.stderr).to.equal(0);
       flipByte(join(dir, 'X'), 5000);
-      v = await run(['--chunk', '4096', 'xor-val', ...srcs]);
+      v = await run(['--step', '4096', 'xor-val', ...srcs]);
       expect(v.code, v.stderr).to.equal(1);
     });
   });
