@@ -109,10 +109,27 @@ export class Wire {
 
   /** Queues buffers back to back (no other reply can come between them); dropped when closed. */
   send(...bufs: Buffer[]): void {
-    if (this.isClosed) return;
+    this.sendThen(null, ...bufs);
+  }
+
+  /**
+   * As send; `sent` runs once the socket is done with the buffers (written, failed or dropped), so
+   * that the caller may reuse them.
+   */
+  sendThen(sent: (() => void) | null, ...bufs: Buffer[]): void {
+    if (this.isClosed) {
+      sent?.();
+      return;
+    }
     // corked: header and data leave in one writev
     this.socket.cork();
-    for (const b of bufs) if (b.length > 0) this.socket.write(b);
+    let last = bufs.length - 1;
+    while (last >= 0 && bufs[last]!.length === 0) last--;
+    bufs.forEach((b, i) => {
+      if (i === last && sent) this.socket.write(b, () => sent());
+      else if (b.length > 0) this.socket.write(b);
+    });
+    if (last < 0) sent?.();
     this.socket.uncork();
   }
 
