@@ -49,12 +49,13 @@ export async function exportArray(
     typeof output === 'string'
       ? await openResume(opts.resume, [output], arrayInputs(a), a.geometry, opts.signal)
       : null;
+  const log = new DamageLog('md export: array', dmg.strict);
+  resume?.carry('damage', log.carried());
   const sink =
     typeof output === 'string'
       ? (await openOutputs([output], arrayInputs(a), { force: opts.force, length: range.length, resume }))[0]!
       : output;
   const out = gatherWrites(sink, Math.min(8 << 20, Math.max(1, range.length)));
-  const log = new DamageLog('md export: array', dmg.strict);
   const read: ReadArea[] = [];
   let seconds = 0;
   for (const [i, r] of regions.entries()) {
