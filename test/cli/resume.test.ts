@@ -8,6 +8,7 @@
 import { type ChildProcess, execFileSync } from 'node:child_process';
 import {
   existsSync,
+  mkdirSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -27,7 +28,7 @@ import {
   tmp,
   writeMembers,
 } from '../helpers/cli.js';
-import { writeMap } from '../helpers/faulty.js';
+import { eioRules, useFaultFs, writeMap } from '../helpers/faulty.js';
 import { fixtureNamed } from '../helpers/md-fixtures.js';
 import { lacking } from '../helpers/prereq.js';
 import { prng, randomBuffers } from '../helpers/prng.js';
@@ -47,6 +48,8 @@ interface State {
   part: number;
   pos: number;
   constants: Record<string, unknown>;
+  /** run-time read errors met, per member with a path */
+  eio?: { offset: number; length: number }[][];
 }
 
 /** The state beside output `name` in `dir`, or null. */
@@ -442,6 +445,49 @@ for (const engine of ['software', 'native'] as const) {
           code: 4,
         };
         await killAndResume(s, tmp(), tmp(), 4);
+      });
+      describe('read errors at run time (faultfs)', () => {
+        const fs = useFaultFs();
+        const mib = 1 << 20;
+        it('recover-2data: an eio extent met before the kill is still listed after resume', async () => {
+          const dir = join(fs().backing, engine);
+          mkdirSync(dir, { recursive: true });
+          for (const n of ['d0', 'd2', 'P', 'Q']) writeFileSync(join(dir, n), readFileSync(at(n)));
+          const on = (n: string) => join(fs().mnt, engine, n);
+          // read errors on d0: in the first step, and in the last (lost: two members are missing)
+          fs().faults(
+            eioRules([
+              { name: `${engine}/d0`, offset: 65536, length: 4096 },
+              { name: `${engine}/d0`, offset: 15 * mib, length: 8192 },
+            ]),
+          );
+          const s: Scenario = {
+            args: [
+              '--json',
+              ...e,
+              'recover-2data',
+              on('d0'),
+              'missing',
+              on('d2'),
+              'missing',
+              '-P',
+              on('P'),
+              '-Q',
+              on('Q'),
+              '--step',
+              '256K',
+              '-o',
+              'o1',
+              '-o',
+              'o3',
+            ],
+            outputs: ['o1', 'o3', 'o1.map', 'o3.map'],
+            code: 4,
+          };
+          const from = await killAndResume(s, tmp(), tmp(), 4);
+          // The run it went on from had met the first read error already (it kept it).
+          if (from) expect(from.eio?.[0]).to.deep.include({ offset: 65536, length: 4096 });
+        });
       });
       it('recover-datap of data member 2 with --out-p', async () => {
         const s = {
