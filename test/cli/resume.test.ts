@@ -376,6 +376,46 @@ for (const engine of ['software', 'native'] as const) {
           };
           await killAndResume(s, tmp(), tmp(), 4);
         });
+        it('--strict: a lost byte fails the run, resumed or not (exit 3, nothing committed, no state kept)', async () => {
+          const late = writeMap(join(tmp(), 'late.map'), [
+            [0, 4190208, '+'],
+            [4190208, 4096, '-'],
+          ]);
+          const args = (mapfile: string) => [
+            ...damaged(),
+            'export',
+            'missing',
+            m(1),
+            m(2),
+            m(3),
+            '--map',
+            `${m(2)}=${mapfile}`,
+            '--step',
+            '64K',
+            '--strict',
+            '-o',
+            'a.img',
+            '--resume',
+          ];
+          const failed = (r: RunResult, dir: string): void => {
+            expect(r.code, r.stderr).to.equal(3);
+            expect(r.stderr).to.match(/--strict: nothing committed/);
+            expect(readdirSync(dir), 'nothing committed, no state or temporary kept').to.deep.equal([]);
+          };
+          // lost in the first step: the run stops there, before any checkpoint could carry it
+          const early = tmp();
+          failed(await raidtx(args(map), { cwd: early, env: ENV }), early);
+          // lost in the last step only: killed before it, the resumed run meets it and fails
+          const dir = tmp();
+          const kill = (c: ChildProcess) => c.kill('SIGKILL');
+          const r = await runActing(args(late), dir, 'a.img', 0, kill);
+          if (r.signal !== 'SIGKILL') failed(r, dir);
+          else {
+            kills++;
+            expect(stateOf(dir, 'a.img')?.pos ?? 0, 'killed before the last step').to.be.below(3 << 20);
+            failed(await raidtx(args(late), { cwd: dir, env: ENV }), dir);
+          }
+        });
       });
     }
 
