@@ -115,8 +115,8 @@ interface Scenario {
  * What a finished run reported of damage: the JSON `lost`, `recovered` and `unreadable` (when run
  * with --json) and the stderr lines, without the notes of --resume.
  */
-function reportOf(r: RunResult): { json: unknown; stderr: string[] } {
-  const j = r.stdout.trim() ? (JSON.parse(r.stdout) as Record<string, unknown>) : {};
+function reportOf(r: RunResult, json: boolean): { json: unknown; stderr: string[] } {
+  const j = json ? (JSON.parse(r.stdout) as Record<string, unknown>) : {};
   return {
     // md rebuild: per output, under `outputs`
     json: { lost: j.lost, recovered: j.recovered, unreadable: j.unreadable, outputs: j.outputs },
@@ -152,11 +152,12 @@ async function killAndResume(s: Scenario, ref: string, dir: string, count: numbe
   const code = s.code ?? 0;
   const r0 = await runActing([...args, '--resume'], ref, s.outputs[0]!, 60_000, () => undefined, seen);
   expect(r0.code, r0.stderr).to.equal(code);
-  const report = reportOf(r0);
+  const json = s.args.includes('--json');
+  const report = reportOf(r0, json);
   // Every finished run, resumed or not, says what the uninterrupted one said.
   const finished = (r: RunResult, what: string): void => {
     expect(r.code, r.stderr).to.equal(code);
-    expect(reportOf(r), `${what}: damage reported`).to.deep.equal(report);
+    expect(reportOf(r, json), `${what}: damage reported`).to.deep.equal(report);
   };
   const streamMs = Math.max(20, performance.now() - seen.at);
   const plain = await raidtx(args, { cwd: dir });
@@ -322,23 +323,14 @@ for (const engine of ['software', 'native'] as const) {
             [4190208, 4096, '-'],
           ]);
         });
-        const damaged = (): string[] => ['--json', ...e, 'md'];
+        /** `md SUB` over m1..m3 (after `first`) with slot 2's bad sectors from `mapfile`, 64K steps. */
+        const damaged = (sub: string, first: string[], mapfile: string, ...more: string[]): string[] => [
+          ...['--json', ...e, 'md', sub, ...first, m(1), m(2), m(3)],
+          ...['--map', `${m(2)}=${mapfile}`, '--step', '64K', ...more],
+        ];
         it('md export: every resumed run reports the lost ranges of the interrupted one', async () => {
           const s: Scenario = {
-            args: [
-              ...damaged(),
-              'export',
-              'missing',
-              m(1),
-              m(2),
-              m(3),
-              '--map',
-              `${m(2)}=${map}`,
-              '--step',
-              '64K',
-              '-o',
-              'a.img',
-            ],
+            args: damaged('export', ['missing'], map, '-o', 'a.img'),
             outputs: ['a.img', 'a.img.map'],
             code: 4,
           };
@@ -347,21 +339,7 @@ for (const engine of ['software', 'native'] as const) {
         it('md rebuild of slot 0 and a healed copy of slot 2: both reports and maps survive', async () => {
           const sb = i5.manifest.members.find((x) => x.raid_slot === 0)!.super_offset_sectors! * 512;
           const s: Scenario = {
-            args: [
-              ...damaged(),
-              'rebuild',
-              m(1),
-              m(2),
-              m(3),
-              '--map',
-              `${m(2)}=${map}`,
-              '--step',
-              '64K',
-              '-o',
-              '0=r0.img',
-              '-o',
-              '2=h2.img',
-            ],
+            args: damaged('rebuild', [], map, '-o', '0=r0.img', '-o', '2=h2.img'),
             outputs: ['r0.img', 'h2.img', 'r0.img.map', 'h2.img.map'],
             holes: true,
             code: 4,
@@ -381,22 +359,8 @@ for (const engine of ['software', 'native'] as const) {
             [0, 4190208, '+'],
             [4190208, 4096, '-'],
           ]);
-          const args = (mapfile: string) => [
-            ...damaged(),
-            'export',
-            'missing',
-            m(1),
-            m(2),
-            m(3),
-            '--map',
-            `${m(2)}=${mapfile}`,
-            '--step',
-            '64K',
-            '--strict',
-            '-o',
-            'a.img',
-            '--resume',
-          ];
+          const args = (mapfile: string) =>
+            damaged('export', ['missing'], mapfile, '--strict', '-o', 'a.img', '--resume');
           const failed = (r: RunResult, dir: string): void => {
             expect(r.code, r.stderr).to.equal(3);
             expect(r.stderr).to.match(/--strict: nothing committed/);
@@ -428,23 +392,26 @@ for (const engine of ['software', 'native'] as const) {
         expect(r.code, r.stderr).to.equal(0);
       });
       const at = (n: string) => join(src, n);
+      /** recover-2data of data members 1 and 3 (the files named by `on`) into o1 and o3. */
+      const recover2 = (on: (n: string) => string, ...more: string[]): string[] => [
+        ...e,
+        'recover-2data',
+        on('d0'),
+        'missing',
+        on('d2'),
+        'missing',
+        '-P',
+        on('P'),
+        '-Q',
+        on('Q'),
+        ...more,
+        '-o',
+        'o1',
+        '-o',
+        'o3',
+      ];
       it('recover-2data of data members 1 and 3', async () => {
-        const s = {
-          args: [
-            ...e,
-            'recover-2data',
-            at('d0'),
-            'missing',
-            at('d2'),
-            'missing',
-            '-P',
-            at('P'),
-            '-Q',
-            at('Q'),
-          ],
-          outputs: ['o1', 'o3'],
-        };
-        s.args.push('-o', 'o1', '-o', 'o3');
+        const s = { args: recover2(at), outputs: ['o1', 'o3'] };
         const dir = tmp();
         await killAndResume(s, tmp(), dir, 3);
         expect(readFileSync(join(dir, 'o1')).equals(readFileSync(at('d1')))).to.equal(true);
@@ -460,27 +427,7 @@ for (const engine of ['software', 'native'] as const) {
           [15 * mib + 8192, mib - 8192, '+'],
         ]);
         const s: Scenario = {
-          args: [
-            '--json',
-            ...e,
-            'recover-2data',
-            at('d0'),
-            'missing',
-            at('d2'),
-            'missing',
-            '-P',
-            at('P'),
-            '-Q',
-            at('Q'),
-            '--map',
-            `${at('d0')}=${map}`,
-            '--step',
-            '256K',
-            '-o',
-            'o1',
-            '-o',
-            'o3',
-          ],
+          args: ['--json', ...recover2(at, '--map', `${at('d0')}=${map}`, '--step', '256K')],
           outputs: ['o1', 'o3', 'o1.map', 'o3.map'],
           code: 4,
         };
@@ -502,25 +449,7 @@ for (const engine of ['software', 'native'] as const) {
             ]),
           );
           const s: Scenario = {
-            args: [
-              '--json',
-              ...e,
-              'recover-2data',
-              on('d0'),
-              'missing',
-              on('d2'),
-              'missing',
-              '-P',
-              on('P'),
-              '-Q',
-              on('Q'),
-              '--step',
-              '256K',
-              '-o',
-              'o1',
-              '-o',
-              'o3',
-            ],
+            args: ['--json', ...recover2(on, '--step', '256K')],
             outputs: ['o1', 'o3', 'o1.map', 'o3.map'],
             code: 4,
           };
