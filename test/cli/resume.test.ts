@@ -48,6 +48,8 @@ interface State {
   part: number;
   pos: number;
   constants: Record<string, unknown>;
+  /** the damage reports so far (lost and recovered ranges), by name */
+  carried?: Record<string, { lost: unknown[]; recovered: unknown[] }>;
   /** run-time read errors met, per member with a path */
   eio?: { offset: number; length: number }[][];
 }
@@ -334,7 +336,24 @@ for (const engine of ['software', 'native'] as const) {
             outputs: ['a.img', 'a.img.map'],
             code: 4,
           };
-          await killAndResume(s, tmp(), tmp(), 4);
+          const ref = tmp();
+          await killAndResume(s, ref, tmp(), 4);
+          // And a kill between the lost ranges of the first step and those of the last: the state
+          // carries the first ones only, and the resumed run reports them with the rest.
+          const dir = tmp();
+          const args = [...s.args, '-q', '--resume'];
+          const kill = (c: ChildProcess) => c.kill('SIGKILL');
+          const r = await runActing(args, dir, 'a.img', 0, kill, undefined, (st) => st.pos >= 256 << 10);
+          expect(r.signal, r.stderr).to.equal('SIGKILL');
+          kills++;
+          const st = stateOf(dir, 'a.img')!;
+          const early = { offset: 8192, length: 8192, members: [m(2)] };
+          const late = { offset: 9367552, length: 4096, members: [m(2)] };
+          expect(st.carried?.damage?.lost).to.deep.include(early).and.not.deep.include(late);
+          const last = await raidtx(args, { cwd: dir, env: ENV });
+          expect(last.code, last.stderr).to.equal(4);
+          expect(JSON.parse(last.stdout).lost).to.deep.include(early).and.deep.include(late);
+          expectSame(s, dir, ref);
         });
         it('md rebuild of slot 0 and a healed copy of slot 2: both reports and maps survive', async () => {
           const sb = i5.manifest.members.find((x) => x.raid_slot === 0)!.super_offset_sectors! * 512;
