@@ -245,9 +245,10 @@ export class ResumeSession {
   }
 
   private async save(): Promise<void> {
-    // The data first: the state must never claim output that could still be lost.
+    // The position and the reports as they were together at the last step boundary.
     const at = this.at;
     const marks = this.marks ?? this.markAll();
+    // The data first: the state must never claim output that could still be lost.
     for (const sync of this.syncs.values()) await sync();
     // The whole report so far goes into every checkpoint: its size grows with the number of
     // distinct damaged ranges (merged when adjacent), not with the output; a member with many
