@@ -3,7 +3,8 @@
 
 import { IoError } from '../errors.js';
 import type { InputMember } from '../io/members.js';
-import type { DamagedRange, DamageSource, Unreadable } from './damage.js';
+import type { Carried } from '../io/resume.js';
+import type { DamagedRange, DamageReport, DamageSource, Unreadable } from './damage.js';
 import { clip, normalize } from './extents.js';
 
 /**
@@ -46,6 +47,43 @@ export function appendDamaged(list: DamagedRange[], offset: number, length: numb
     return;
   }
   list.push({ offset, length, members });
+}
+
+/**
+ * What an append-only range list (appendDamaged's, which may lengthen its last range) holds now: a
+ * function giving a copy of that prefix later, however the list grew since (--resume checkpoints).
+ */
+export function markRanges(list: readonly DamagedRange[]): () => DamagedRange[] {
+  const count = list.length;
+  const lastLength = list[count - 1]?.length ?? 0;
+  return () =>
+    list.slice(0, count).map((r, i) => ({ ...r, length: i === count - 1 ? lastLength : r.length }));
+}
+
+/** The recovered and lost ranges of a report, as a --resume checkpoint keeps them. */
+export interface CarriedRanges {
+  recovered: DamagedRange[];
+  lost: DamagedRange[];
+}
+
+/**
+ * A report built by appendDamaged across a --resume interrupt (recover-*): its lost and recovered
+ * ranges as at a step boundary. A lost range under --strict fails the restore as it failed the run
+ * (such a state is never written: the run stops before its next checkpoint).
+ */
+export function carriedReport(report: DamageReport, label: string, strict: boolean): Carried<CarriedRanges> {
+  return {
+    mark: () => {
+      const r = markRanges(report.recovered);
+      const l = markRanges(report.lost);
+      return () => ({ recovered: r(), lost: l() });
+    },
+    restore: (saved) => {
+      if (strict && saved.lost[0]) throw strictFailure(label, saved.lost[0], 'could not be recovered');
+      for (const r of saved.recovered) appendDamaged(report.recovered, r.offset, r.length, r.members);
+      for (const r of saved.lost) appendDamaged(report.lost, r.offset, r.length, r.members);
+    },
+  };
 }
 
 /** Total bytes of a range list. */

@@ -7,6 +7,8 @@
 import { constants } from 'node:fs';
 import { open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { addDamage } from '../damage/damage.js';
+import { type Extent, normalize } from '../damage/extents.js';
 import { UsageError } from '../errors.js';
 import type { InputMember } from './members.js';
 
@@ -54,6 +56,20 @@ interface State {
   pos: number;
   /** values a run chose once (md rebuild: device UUIDs), chosen again the same on resume */
   constants: Record<string, unknown>;
+  /** what the run's reports held at the checkpoint (lost and recovered ranges), by name: see carry() */
+  carried?: Record<string, unknown>;
+  /** read errors met so far (source "eio", file coordinates, merged), by index of fingerprint.members */
+  eio?: Extent[][];
+}
+
+/**
+ * A report's part carried across an interrupt: `mark` runs at each step boundary and returns how to
+ * make the saved form of what the report held then (called only when a checkpoint is written, so
+ * that a mark costs little); `restore` takes that form back on resume.
+ */
+export interface Carried<T> {
+  mark(): () => T;
+  restore(saved: T): void;
 }
 
 /** Bytes of output between two checkpoints (tests lower it through RAIDTX_RESUME_INTERVAL). */
@@ -156,14 +172,19 @@ export class ResumeSession {
   private at: { part: number; pos: number };
   private uncommitted = 0;
   private kept: Promise<void> | null = null;
+  private readonly carriers = new Map<string, Carried<unknown>>();
+  /** the carried reports as they were at `at` (null: not marked yet, i.e. as restored) */
+  private marks: Map<string, () => unknown> | null = null;
 
   constructor(
     private readonly statePath: string,
     private readonly fingerprint: Fingerprint,
-    private readonly previous: Record<string, string> | null,
+    private readonly previous: State | null,
     private readonly constants: Record<string, unknown>,
     /** where the run starts: job `part`, stream position `pos` */
     readonly start: { part: number; pos: number },
+    /** the members with a path, in fingerprint order (their run-time read errors are kept) */
+    private readonly members: InputMember[],
     private readonly signal?: AbortSignal,
   ) {
     this.at = { ...start };
@@ -171,7 +192,7 @@ export class ResumeSession {
 
   /** The kept temporary of output `finalPath` (to reopen, not truncate), or null for a fresh one. */
   keptTemporary(finalPath: string): string | null {
-    const name = this.previous?.[finalPath];
+    const name = this.previous?.temporaries[finalPath];
     return name ? join(dirname(finalPath), name) : null;
   }
 
@@ -186,6 +207,20 @@ export class ResumeSession {
   constant<T>(name: string, make: () => T): T {
     if (!(name in this.constants)) this.constants[name] = make();
     return this.constants[name] as T;
+  }
+
+  /**
+   * Carries report part `name` across an interrupt: restored now from the interrupted run's state
+   * (register before the first step), saved with every checkpoint as it was at that step boundary.
+   */
+  carry<T>(name: string, c: Carried<T>): void {
+    this.carriers.set(name, c as Carried<unknown>);
+    const saved = this.previous?.carried?.[name];
+    if (saved !== undefined) c.restore(saved as T);
+  }
+
+  private markAll(): Map<string, () => unknown> {
+    return new Map([...this.carriers].map(([name, c]) => [name, c.mark()]));
   }
 
   /** Counts output bytes towards the next checkpoint. */
@@ -204,25 +239,35 @@ export class ResumeSession {
    * `pos` is written (only a checkpoint waits for it, so other steps keep their writes overlapped).
    */
   async step(part: number, pos: number, drain: () => Promise<void> = async () => {}): Promise<void> {
-    if (!this.saved || this.written >= this.interval) {
-      await drain();
-      this.at = { part, pos };
-      await this.save();
-    } else {
-      this.at = { part, pos };
-    }
+    const due = !this.saved || this.written >= this.interval;
+    if (due) await drain();
+    // The reports are marked with the position, at once: they hold the steps before `pos` (each
+    // computed, and written once drained, so made durable by the data sync of save()) and nothing of
+    // step `pos`; keep() after an interrupt (the stream drains its writes first) saves this pair,
+    // not what later steps added.
+    this.at = { part, pos };
+    this.marks = this.markAll();
+    if (due) await this.save();
   }
 
   private async save(): Promise<void> {
+    // The position and the reports as they were together at the last step boundary.
+    const at = this.at;
+    const marks = this.marks ?? this.markAll();
     // The data first: the state must never claim output that could still be lost.
     for (const sync of this.syncs.values()) await sync();
+    // The whole report so far goes into every checkpoint: its size grows with the number of
+    // distinct damaged ranges (merged when adjacent), not with the output; a member with many
+    // scattered bad sectors makes a large state, kept exact rather than capped.
     const state: State = {
       version: 1,
       pid: process.pid,
       fingerprint: this.fingerprint,
       temporaries: this.temporaries,
-      ...this.at,
+      ...at,
       constants: this.constants,
+      carried: Object.fromEntries([...marks].map(([name, make]) => [name, make()])),
+      eio: this.members.map((m) => normalize((m.damage?.extents ?? []).filter((e) => e.source === 'eio'))),
     };
     const tmp = `${this.statePath}.new`;
     const fh = await open(tmp, 'w', 0o644);
@@ -279,13 +324,12 @@ export async function openResume(
 ): Promise<ResumeSession | null> {
   if (!req) return null;
   const finals = await Promise.all(outputs.map((p) => realpath(p).catch(() => resolve(p))));
+  const stamped = inputs.filter((m) => m.path !== null);
   const fingerprint: Fingerprint = {
     command: req.command,
     argv: req.argv,
     cwd: req.cwd,
-    members: await Promise.all(
-      inputs.filter((m) => m.path !== null).map((m) => stampOf(m.label, m.path!, m.start + m.available)),
-    ),
+    members: await Promise.all(stamped.map((m) => stampOf(m.label, m.path!, m.start + m.available))),
     maps: await Promise.all(req.maps.map((p) => stampOf(p, p).catch(() => null))),
     geometry: geometry ?? null,
     outputs: finals,
@@ -293,7 +337,7 @@ export async function openResume(
   const statePath = statePathOf(finals[0]!);
   const fresh = (why: string): ResumeSession => {
     req.note(`--resume: ${why}; starting from scratch`);
-    return new ResumeSession(statePath, fingerprint, null, {}, { part: 0, pos: 0 }, signal);
+    return new ResumeSession(statePath, fingerprint, null, {}, { part: 0, pos: 0 }, stamped, signal);
   };
   const state = await readState(statePath);
   if (!state) return fresh(`no state of an interrupted run at '${statePath}'`);
@@ -307,8 +351,18 @@ export async function openResume(
     if (!ok) return fresh(`the kept temporary of '${f}' is gone`);
   }
   req.note(`--resume: going on from the checkpoint of the interrupted run (${describePoint(state)})`);
+  // Read errors met before the checkpoint: the members are the same files (the fingerprint says
+  // so), so their bad sectors are known again without reading them, and reported as before.
+  // (All the interrupted run met is kept, also read ahead of the checkpoint: an uninterrupted run
+  // meets and reports those too.)
+  stamped.forEach((m, i) => {
+    const eio = state.eio?.[i] ?? [];
+    if (eio.length === 0) return;
+    m.damage ??= { extents: [] };
+    for (const e of eio) addDamage(m.damage, { offset: e.offset, length: e.length, source: 'eio' });
+  });
   const start = { part: state.part, pos: state.pos };
-  return new ResumeSession(statePath, fingerprint, state.temporaries, state.constants ?? {}, start, signal);
+  return new ResumeSession(statePath, fingerprint, state, state.constants ?? {}, start, stamped, signal);
 }
 
 function describePoint(s: State): string {

@@ -6,9 +6,10 @@
 import { type DamageReport, emptyReport } from '../damage/damage.js';
 import { type Extent, segments } from '../damage/extents.js';
 import { submitRaid6Rebuild } from '../damage/raid6.js';
-import { appendDamaged, strictFailure, unreadableOf } from '../damage/report.js';
+import { appendDamaged, carriedReport, strictFailure, unreadableOf } from '../damage/report.js';
 import type { MemberSpec } from '../io/member.js';
-import type { InputMember } from '../io/members.js';
+import { closeAll, type InputMember } from '../io/members.js';
+import type { ResumeSession } from '../io/resume.js';
 import { awaitChain } from './chain.js';
 import {
   finishPqStep,
@@ -79,6 +80,26 @@ async function recoverStep(
   }
 }
 
+/**
+ * --resume: the report's lost and recovered ranges go with each checkpoint and come back on resume
+ * (the unreadable ones are the members' damage, which the session keeps). On refusal the inputs
+ * are closed.
+ */
+async function carryReport(
+  resume: ResumeSession | null,
+  members: InputMember[],
+  report: DamageReport,
+  label: string,
+  opts: JobOptions,
+): Promise<void> {
+  try {
+    resume?.carry('damage', carriedReport(report, label, opts.damage?.strict ?? false));
+  } catch (err) {
+    await closeAll(members);
+    throw err;
+  }
+}
+
 function labelsOf(members: InputMember[], slotOf: (i: number) => number, slots: number): (string | null)[] {
   const labels: (string | null)[] = Array.from({ length: slots }, () => null);
   members.forEach((m, i) => {
@@ -95,8 +116,9 @@ export async function recover2DataMembers(
   const [fa, fb] = missingOf(job.data) as [number, number];
   const { members, length } = await openInputs([...job.data, job.p, job.q], opts);
   const resume = await resumeFor(members, job.outputs, opts);
-  const outputs = await openOutputsFor(members, job.outputs, opts, length, resume);
   const report = emptyReport();
+  await carryReport(resume, members, report, 'recover-2data', opts);
+  const outputs = await openOutputsFor(members, job.outputs, opts, length, resume);
   const r: Recovery = {
     label: 'recover-2data',
     erased: [fa, fb],
@@ -143,10 +165,11 @@ export async function recoverDatapMembers(
   const { members, length } = await openInputs([...job.data, job.q], opts);
   const outPaths = [job.output, ...(job.outP !== null ? [job.outP] : [])];
   const resume = await resumeFor(members, outPaths, opts);
+  const report = emptyReport();
+  await carryReport(resume, members, report, 'recover-datap', opts);
   const outputs = await openOutputsFor(members, outPaths, opts, length, resume);
   const qSlot = n + 1;
   const slotOf = (i: number): number => (i < n ? i : qSlot);
-  const report = emptyReport();
   const r: Recovery = {
     label: 'recover-datap',
     erased: [fa, n],

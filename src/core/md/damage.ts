@@ -11,8 +11,15 @@ import {
 } from '../damage/damage.js';
 import { type Extent, normalize } from '../damage/extents.js';
 import type { DamageOptions } from '../damage/options.js';
-import { appendDamaged, strictFailure, unreadableOf } from '../damage/report.js';
+import {
+  appendDamaged,
+  type CarriedRanges,
+  markRanges,
+  strictFailure,
+  unreadableOf,
+} from '../damage/report.js';
 import type { InputMember } from '../io/members.js';
+import type { Carried } from '../io/resume.js';
 
 /** How an md job meets damage: read errors narrowed down by `policy`; `strict` fails on a lost byte. */
 export type MdDamageOptions = Pick<DamageOptions, 'policy' | 'strict'>;
@@ -43,14 +50,42 @@ export class DamageLog {
 
   /** The ranges sorted, adjacent ones with the same members merged. */
   ranges(): { recovered: DamagedRange[]; lost: DamagedRange[] } {
-    const merge = (list: DamagedRange[]): DamagedRange[] => {
-      const out: DamagedRange[] = [];
-      for (const r of [...list].sort((x, y) => x.offset - y.offset))
-        appendDamaged(out, r.offset, r.length, r.members);
-      return out;
-    };
-    return { recovered: merge(this.got.recovered), lost: merge(this.got.lost) };
+    return { recovered: merged(this.got.recovered), lost: merged(this.got.lost) };
   }
+
+  /**
+   * The log across a --resume interrupt: what it held at a step boundary, merged. Restored ranges
+   * may be met again by the resumed run (md rebuild copies a healed member's metadata again): the
+   * merge takes a range met twice once. A lost range under --strict fails the restore as it failed
+   * the run (such a state is never written: the run stops before its next checkpoint).
+   */
+  carried(): Carried<CarriedRanges> {
+    return {
+      mark: () => {
+        const r = markRanges(this.got.recovered);
+        const l = markRanges(this.got.lost);
+        return () => ({ recovered: merged(r()), lost: merged(l()) });
+      },
+      restore: (saved) => {
+        for (const r of saved.recovered) this.add(false, r.offset, r.length, r.members);
+        for (const r of saved.lost) this.add(true, r.offset, r.length, r.members);
+      },
+    };
+  }
+}
+
+/** `list` sorted, ranges with the same members merged where adjacent or overlapping. */
+function merged(list: readonly DamagedRange[]): DamagedRange[] {
+  const out: DamagedRange[] = [];
+  for (const r of [...list].sort((x, y) => x.offset - y.offset)) {
+    const last = out[out.length - 1];
+    const end = last ? last.offset + last.length : 0;
+    const alike =
+      last?.members.length === r.members.length && last.members.every((x, i) => x === r.members[i]);
+    if (last && alike && r.offset < end) last.length = Math.max(end, r.offset + r.length) - last.offset;
+    else appendDamaged(out, r.offset, r.length, r.members);
+  }
+  return out;
 }
 
 /** File ranges of a member a job read (file coordinates). */

@@ -49,6 +49,8 @@ export async function exportArray(
     typeof output === 'string'
       ? await openResume(opts.resume, [output], arrayInputs(a), a.geometry, opts.signal)
       : null;
+  const log = new DamageLog('md export: array', dmg.strict);
+  resume?.carry('damage', log.carried());
   const sink =
     typeof output === 'string'
       ? (await openOutputs([output], arrayInputs(a), { force: opts.force, length: range.length, resume }))[0]!
@@ -56,7 +58,6 @@ export async function exportArray(
   // Small chunks are gathered (1 MiB stays in the CPU caches); whole chunks of 128 KiB or more are
   // written as they are.
   const out = gatherWrites(sink, Math.min(1 << 20, Math.max(1, range.length)), 128 << 10);
-  const log = new DamageLog('md export: array', dmg.strict);
   const read: ReadArea[] = [];
   let seconds = 0;
   for (const [i, r] of regions.entries()) {

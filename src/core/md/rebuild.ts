@@ -119,12 +119,13 @@ export async function rebuildMembers(
       ? rebuildSuperblock(a.peer, t.slot, uuids ? Buffer.from(uuids[i]!, 'hex') : randomBytes(16))
       : null,
   );
+  const logs = targets.map((t) => new DamageLog(`md rebuild: '${t.path}'`, dmg.strict));
+  logs.forEach((log, i) => resume?.carry(`damage ${i}`, log.carried()));
   const outs = await openOutputs(paths, arrayInputs(a), {
     force: opts.force,
     length: Math.max(...sizes),
     resume,
   });
-  const logs = targets.map((t) => new DamageLog(`md rebuild: '${t.path}'`, dmg.strict));
   const read: ReadArea[] = [];
   const readFor: ReadArea[][] = targets.map(() => []);
   try {

@@ -15,10 +15,13 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { UsageError } from '../../../src/core/errors.js';
+import { addDamage, emptyReport } from '../../../src/core/damage/damage.js';
+import { appendDamaged, carriedReport } from '../../../src/core/damage/report.js';
+import { IoError, UsageError } from '../../../src/core/errors.js';
 import type { MemberSpec } from '../../../src/core/io/member.js';
 import { closeAll, openMembers } from '../../../src/core/io/members.js';
 import { openResume, type ResumeRequest, removeStaleState } from '../../../src/core/io/resume.js';
+import { DamageLog } from '../../../src/core/md/damage.js';
 
 describe('io: --resume state and checkpoints', () => {
   let dir = '';
@@ -94,6 +97,66 @@ describe('io: --resume state and checkpoints', () => {
       expect(state().pos).to.equal(2);
     } finally {
       await closeAll(members);
+    }
+  });
+
+  it('carries the damage reports and read errors as they were at the step boundary, merged; --strict refuses lost', async () => {
+    writeFileSync(join(dir, '.out.raidtx-tmp-1-00000000'), 'kept');
+    const out = join(dir, 'out');
+    const first = await inputs();
+    const log = new DamageLog('md x', false);
+    const report = emptyReport();
+    try {
+      const s = (await openResume(request(), [out], first.members, null))!;
+      s.adopt(out, join(dir, '.out.raidtx-tmp-1-00000000'), async () => undefined);
+      s.carry('log', log.carried());
+      s.carry('report', carriedReport(report, 'y', false));
+      log.add(true, 1024, 512, ['m0']);
+      log.add(true, 0, 512, ['m0']);
+      log.add(false, 4096, 512, ['m1']);
+      appendDamaged(report.lost, 0, 512, ['m0']);
+      addDamage(first.members[0]!.damage!, { offset: 4096, length: 512, source: 'eio' });
+      addDamage(first.members[0]!.damage!, { offset: 4608, length: 512, source: 'eio' });
+      addDamage(first.members[0]!.damage!, { offset: 0, length: 512, source: 'map' });
+      await s.step(0, 2048);
+      // What the step at 2048 meets before the interrupt is not in the state kept for it.
+      log.add(true, 512, 512, ['m0']);
+      appendDamaged(report.lost, 512, 512, ['m0']);
+      await s.keep();
+      const lost = [{ offset: 0, length: 512, members: ['m0'] }];
+      expect(state().pos).to.equal(2048);
+      expect(state().carried).to.deep.equal({
+        log: {
+          recovered: [{ offset: 4096, length: 512, members: ['m1'] }],
+          lost: [...lost, { offset: 1024, length: 512, members: ['m0'] }],
+        },
+        report: { recovered: [], lost },
+      });
+      // read errors merged, per member; a map's extents are the map's (reloaded from it)
+      expect(state().eio).to.deep.equal([[{ offset: 4096, length: 1024 }], []]);
+    } finally {
+      await closeAll(first.members);
+    }
+    const again = await inputs();
+    try {
+      const s = (await openResume(request(), [out], again.members, null))!;
+      expect(again.members[0]!.damage!.extents).to.deep.equal([
+        { offset: 4096, length: 1024, source: 'eio' },
+      ]);
+      const log2 = new DamageLog('md x', false);
+      s.carry('log', log2.carried());
+      // met again by the resumed run (md rebuild copies a healed member's metadata again): once
+      log2.add(true, 0, 512, ['m0']);
+      log2.add(true, 512, 512, ['m0']);
+      expect(log2.ranges().lost).to.deep.equal([{ offset: 0, length: 1536, members: ['m0'] }]);
+      const report2 = emptyReport();
+      s.carry('report', carriedReport(report2, 'y', false));
+      expect(report2.lost).to.deep.equal([{ offset: 0, length: 512, members: ['m0'] }]);
+      // A state with lost bytes never comes from a --strict run; restored under --strict, it fails.
+      expect(() => s.carry('log', new DamageLog('md x', true).carried())).to.throw(IoError, /--strict/);
+      expect(() => s.carry('report', carriedReport(emptyReport(), 'y', true))).to.throw(IoError, /--strict/);
+    } finally {
+      await closeAll(again.members);
     }
   });
 
