@@ -379,7 +379,7 @@ for (const engine of ['software', 'native'] as const) {
             code: 4,
           };
           const ref = tmp();
-          await killAndResume(s, ref, tmp(), 4);
+          await killAndResume(s, ref, tmp(), 2);
           // And a kill between the lost ranges of the first step and those of the last: the state
           // carries the first ones only, and the resumed run reports them with the rest.
           const dir = tmp();
@@ -413,7 +413,7 @@ for (const engine of ['software', 'native'] as const) {
               return c;
             },
           };
-          await killAndResume(s, tmp(), tmp(), 4);
+          await killAndResume(s, tmp(), tmp(), 2);
         });
         it('--strict: a lost byte fails the run, resumed or not (exit 3, nothing committed, no state kept)', async () => {
           const late = mapOf(join(tmp(), 'late.map'), 4 << 20, [[4190208, 4096]]);
@@ -486,7 +486,7 @@ for (const engine of ['software', 'native'] as const) {
           outputs: ['o1', 'o3', 'o1.map', 'o3.map'],
           code: 4,
         };
-        await killAndResume(s, tmp(), tmp(), 4);
+        await killAndResume(s, tmp(), tmp(), 2);
       });
       describe('read errors at run time (faultfs)', () => {
         const fs = useFaultFs();
@@ -508,7 +508,7 @@ for (const engine of ['software', 'native'] as const) {
             outputs: ['o1', 'o3', 'o1.map', 'o3.map'],
             code: 4,
           };
-          const from = await killAndResume(s, tmp(), tmp(), 4);
+          const from = await killAndResume(s, tmp(), tmp(), 2);
           // The run it went on from had met the first read error already (it kept it).
           if (from) expect(from.eio?.[0]).to.deep.include({ offset: 65536, length: 4096 });
         });
