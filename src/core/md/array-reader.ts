@@ -42,13 +42,23 @@ export interface ArrayReaderOptions {
   policy?: ReadPolicy;
 }
 
+/** The buffers of one load, shared by its windows. */
+interface Batch {
+  bufs: Buffer[];
+  /** its windows still in the cache */
+  live: number;
+}
+
 interface Window {
+  batch: Batch;
   /** by slot: the data member's window of `len` bytes (read or rebuilt); null for P and Q */
   bySlot: (Buffer | null)[];
   /** by slot: window bytes beyond repair (zero in bySlot) */
   lost: Extent[][];
   len: number;
 }
+
+const noop = (): void => undefined;
 
 /** A reader over an assembled array; the array's members must stay open while it is used. */
 export function createArrayReader(a: MdArray, opts: ArrayReaderOptions = {}): ArrayReader {
@@ -66,6 +76,33 @@ export function createArrayReader(a: MdArray, opts: ArrayReaderOptions = {}): Ar
   const cache = new Map<string, Promise<Window>>();
   let windowsLoaded = 0;
   let cacheHits = 0;
+  // Buffers of batches no longer cached, for the next loads: fresh buffers per load (fresh memory,
+  // then garbage) cost a sequential degraded read about a sixth of its throughput.
+  const pool = new Map<number, Buffer[]>();
+  let pooled = 0;
+  const poolLimit = capacity * a.bySlot.length * W;
+  const takeBuffer = (n: number): Buffer => {
+    const b = pool.get(n)?.pop();
+    if (!b) return Buffer.allocUnsafeSlow(n);
+    pooled -= n;
+    return b;
+  };
+  /**
+   * A batch whose last window left the cache gives its buffers back. Safe to reuse at once: a
+   * request copies from a window in a reaction to the window's promise, registered while the
+   * window was still cached, so it runs before the eviction's reaction that calls this.
+   */
+  const release = (batch: Batch): void => {
+    if (--batch.live > 0) return;
+    for (const b of batch.bufs) {
+      if (pooled + b.length > poolLimit) break;
+      const list = pool.get(b.length) ?? [];
+      list.push(b);
+      pool.set(b.length, list);
+      pooled += b.length;
+    }
+    batch.bufs = [];
+  };
 
   /** Window w of stripes first..first+count-1: one read per member when windows are whole chunks. */
   const loadWindows = async (first: number, w: number, count: number): Promise<Window[]> => {
@@ -73,7 +110,7 @@ export function createArrayReader(a: MdArray, opts: ArrayReaderOptions = {}): Ar
     const len = Math.min(W, C - lo);
     // every byte is read, zero-filled where unreadable, or rebuilt (XOR_ZERO_DST, recovery writes
     // whole blocks): no zero fill
-    const bufs = a.bySlot.map(() => Buffer.allocUnsafe(count * len));
+    const bufs = a.bySlot.map(() => takeBuffer(count * len));
     const bad: (Extent[] | null)[] = a.bySlot.map(() => null);
     await Promise.all(
       readers.map(async (r, slot) => {
@@ -102,9 +139,12 @@ export function createArrayReader(a: MdArray, opts: ArrayReaderOptions = {}): Ar
       },
     });
     windowsLoaded += count;
+    // a failed load never gets here: its buffers (reads may still be landing in them) are dropped
+    const batch: Batch = { bufs, live: count };
     return Array.from({ length: count }, (_, i) => {
       const data = new Set(stripeMap(g, first + i).dataSlots);
       return {
+        batch,
         bySlot: bufs.map((b, slot) => (data.has(slot) ? b.subarray(i * len, (i + 1) * len) : null)),
         lost: lost[i]!.map((l) => l.sort((x, y) => x.offset - y.offset)),
         len,
@@ -114,7 +154,7 @@ export function createArrayReader(a: MdArray, opts: ArrayReaderOptions = {}): Ar
 
   // Read-ahead: a miss right after the previous stripe's window loads the next few stripes with it.
   // room for the read-ahead of several sequential clients at once (see `consumed`)
-  const readAhead = Math.max(1, Math.min(8, Math.floor(capacity / 16)));
+  const readAhead = Math.max(1, Math.min(16, Math.floor(capacity / 8)));
   let lastMiss = '';
 
   // Windows a request has copied from. Sequential readers (nbdcopy runs one per connection) rarely
@@ -122,8 +162,10 @@ export function createArrayReader(a: MdArray, opts: ArrayReaderOptions = {}): Ar
   // connection's read-ahead evict another's before use, and windows were rebuilt twice.
   const consumed = new Set<string>();
   const evict = (key: string): void => {
+    const p = cache.get(key);
     cache.delete(key);
     consumed.delete(key);
+    p?.then((win) => release(win.batch), noop);
   };
   const remember = (key: string, p: Promise<Window>): void => {
     cache.set(key, p);
