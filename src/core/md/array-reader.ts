@@ -170,8 +170,11 @@ export function createArrayReader(a: MdArray, opts: ArrayReaderOptions = {}): Ar
   const remember = (key: string, p: Promise<Window>): void => {
     cache.set(key, p);
     consumed.delete(key);
-    // a failed load is not kept: the next request tries the members again
-    p.catch(() => evict(key));
+    // a failed load is not kept: the next request tries the members again (a newer load of the same
+    // window, cached since, stays)
+    p.catch(() => {
+      if (cache.get(key) === p) evict(key);
+    });
     while (cache.size > capacity) {
       const used = consumed.values().next();
       evict(used.done ? cache.keys().next().value! : used.value);
