@@ -24,14 +24,24 @@ export function setDirectIo(next: DirectMode): void {
 }
 
 const aligned = new WeakSet<ArrayBufferLike>();
+let externalRefused = false;
 
-/** A zeroed buffer for a member step: aligned for direct reads when asked and possible. */
-export function stepBuffer(size: number, forDirect: boolean): Buffer {
-  const alloc = forDirect ? loadNative().addon?.alignedBuffer : undefined;
-  if (!alloc) return Buffer.alloc(size);
-  const buf = alloc(size, DIRECT_ALIGN);
-  aligned.add(buf.buffer);
-  return buf;
+/**
+ * A zeroed buffer for member reads, writes or a step's results, page-aligned when the native addon
+ * is loaded: direct reads need it, and the kernel's page-cache copy into or out of a buffer 16 bytes
+ * off a 64-byte line (where malloc puts Node's large buffers) runs at a quarter of its speed.
+ */
+export function stepBuffer(size: number): Buffer {
+  const alloc = loadNative().addon?.alignedBuffer;
+  if (!alloc || externalRefused) return Buffer.alloc(size);
+  try {
+    const buf = alloc(size, DIRECT_ALIGN);
+    aligned.add(buf.buffer);
+    return buf;
+  } catch {
+    externalRefused = true; // a runtime that allows no external buffers: Node's own, unaligned
+    return Buffer.alloc(size);
+  }
 }
 
 /** Direct handles that refused a read (EINVAL: a device with larger blocks): read buffered instead. */

@@ -74,9 +74,8 @@ export async function streamStripes(job: StreamJob): Promise<void> {
   const start = Math.min(job.start ?? 0, length);
   const steps = length > start ? Math.ceil((length - start) / chunk) : 0;
   const empty = new Set(job.emptySlots ?? []);
-  const direct = job.reads.some((r) => r.member.direct);
   const makeSet = (): (Buffer | null)[] =>
-    Array.from({ length: job.slots }, (_, i) => (empty.has(i) ? null : stepBuffer(chunk, direct)));
+    Array.from({ length: job.slots }, (_, i) => (empty.has(i) ? null : stepBuffer(chunk)));
   const perSet = (job.slots - empty.size) * chunk;
   const ring = Math.max(2, Math.min(STREAM_SETS, Math.floor(RING_BUDGET / Math.max(1, perSet))));
   const sets = Array.from({ length: Math.max(1, Math.min(ring, steps)) }, makeSet);

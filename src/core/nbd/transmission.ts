@@ -3,6 +3,7 @@
 // serving. Reads run concurrently (replies may come out of order, matched by cookie), within a
 // memory bound. Writes are refused with EPERM: the export is read-only.
 
+import { stepBuffer } from '../io/direct.js';
 import {
   CMD_FLAG_DF,
   CMD_FLAG_FUA,
@@ -86,7 +87,7 @@ const replyPool = {
   limit: 32 * 1024 * 1024,
   take(len: number): Buffer {
     const b = this.free.get(len)?.pop();
-    if (!b) return Buffer.allocUnsafeSlow(len);
+    if (!b) return stepBuffer(len);
     this.bytes -= len;
     return b;
   },
