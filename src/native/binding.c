@@ -161,6 +161,7 @@ NAPI_MODULE_INIT()
 	    {"alignedBuffer", NULL, aligned_buffer_js, NULL, NULL, NULL, napi_enumerable, NULL},
 	    {"fadvise", NULL, fadvise_js, NULL, NULL, NULL, napi_enumerable, NULL},
 	    {"pipeSize", NULL, pipe_size_js, NULL, NULL, NULL, napi_enumerable, NULL},
+	    {"pipeOut", NULL, pipe_out_js, NULL, NULL, NULL, napi_enumerable, NULL},
 	};
 	napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 	return exports;

@@ -75,9 +75,10 @@ napi_value run_async(napi_env env, napi_callback_info info); /* data: the envsta
 /* bytes below which run() keeps a batch on the calling thread (contract.h, env override) */
 extern uint64_t raidtx_inline_bytes;
 
-/* ---- io.c: I/O helpers (aligned buffers for O_DIRECT, posix_fadvise, pipe capacity) ---- */
+/* ---- io.c: I/O helpers (aligned buffers for O_DIRECT, posix_fadvise, pipe capacity, pipe output) ---- */
 napi_value aligned_buffer_js(napi_env env, napi_callback_info info);
 napi_value fadvise_js(napi_env env, napi_callback_info info);
 napi_value pipe_size_js(napi_env env, napi_callback_info info);
+napi_value pipe_out_js(napi_env env, napi_callback_info info);
 
 #endif

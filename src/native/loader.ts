@@ -42,7 +42,19 @@ export interface NativeAddon {
   fadvise?(fd: number, offset: number, length: number, advice: 'sequential' | 'dontneed'): number;
   /** Raises a pipe's capacity (F_SETPIPE_SZ); returns it, or -errno; absent in older builds. */
   pipeSize?(fd: number, bytes: number): number;
+  /**
+   * Writes `parts` to the pipe `fd` in order, off the JS thread: a Buffer is written, a
+   * [fd, offset, length] is spliced from that file. Resolves null, or the failure (errno, the part
+   * and its bytes done); absent in older builds.
+   */
+  pipeOut?(
+    fd: number,
+    parts: readonly OutPart[],
+  ): Promise<null | { errno: number; part: number; done: number }>;
 }
+
+/** A piece of output for pipeOut: bytes in memory, or [fd, offset, length] of a file. */
+export type OutPart = Buffer | readonly [fd: number, offset: number, length: number];
 
 /** Where the addon came from: shipped prebuilt, compiled on this machine, or RAIDTX_NATIVE_PATH. */
 export type NativeBuild = 'prebuilt' | 'source' | 'override';

@@ -2,6 +2,7 @@
 // output's own start.
 
 import type { FileHandle } from 'node:fs/promises';
+import type { OutPart } from '../../native/loader.js';
 import { IoError } from '../errors.js';
 import { stepBuffer } from './direct.js';
 import { describeError } from './members.js';
@@ -9,6 +10,11 @@ import { describeError } from './members.js';
 export interface OutputSink {
   label: string;
   write(buf: Uint8Array, len: number, pos: number): Promise<void>;
+  /**
+   * Writes `parts` in order from output offset `pos`; a [fd, offset, length] part is taken from
+   * that file without passing through this process's memory. Only outputs that can (a pipe) have it.
+   */
+  writeParts?(parts: readonly OutPart[], pos: number): Promise<void>;
   /** makes [from, to) read as zeros without writing them (a hole), where the output can */
   zero?(from: number, to: number): Promise<void>;
   /**

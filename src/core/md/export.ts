@@ -2,7 +2,9 @@
 // missing members reconstructed on the fly, unreadable bytes of present ones too where the parity
 // left allows (DESIGN "Damaged members"); bytes beyond repair are zero, listed and mapped.
 
+import type { OutPart } from '../../native/loader.js';
 import type { DamageReport } from '../damage/damage.js';
+import type { InputMember } from '../io/members.js';
 import { type OutputSink, openOutputs } from '../io/output.js';
 import { openResume, type ResumeSession } from '../io/resume.js';
 import { gatherWrites } from '../io/sink.js';
@@ -73,7 +75,7 @@ export async function exportArray(
         opts,
         last ? [sink] : [],
         { session: resume, part: i },
-        { dmg, log, read },
+        { dmg, log, read, sink },
       );
     } catch (err) {
       if (!last) await sink.abort();
@@ -93,7 +95,7 @@ async function exportRegion(
   opts: JobOptions,
   outputs: OutputSink[],
   resume: { session: ResumeSession | null; part: number },
-  d: { dmg: MdDamageOptions; log: DamageLog; read: ReadArea[] },
+  d: { dmg: MdDamageOptions; log: DamageLog; read: ReadArea[]; sink: OutputSink },
 ): Promise<number> {
   const g = a.geometry;
   const C = g.chunk;
@@ -104,15 +106,19 @@ async function exportRegion(
   const reads = presentReads(a, s0);
   for (const r of reads) d.read.push(readArea(r.member, (s1 - s0) * C));
   // The array-order writes of a step run in the stream's write phase (as an output of slot 0), so
-  // that the next step's reconstruction overlaps them; `steps` holds each step's buffers until then.
-  const steps = new Map<number, (Buffer | null)[]>();
+  // that the next step's reconstruction overlaps them; `steps` holds each step's buffers until then,
+  // and which slots read clean (all of the step).
+  const steps = new Map<number, { bufs: (Buffer | null)[]; clean: boolean[] }>();
+  const splice = d.sink.writeParts ? spliceSources(reads) : [];
   const arrayOrder: OutputSink = {
     label: 'array',
     async write(_slot, len, pos) {
-      const bufs = steps.get(pos)!;
+      const { bufs, clean } = steps.get(pos)!;
       steps.delete(pos);
       const count = len / C;
       const first = s0 + pos / C;
+      const parts: OutPart[] = [];
+      let partsAt = 0; // output offset of parts[0]
       // Data chunks in array order, each clipped to the span (small ones gathered into large writes).
       for (let i = 0; i < count; i++) {
         const map = stripeMap(g, first + i);
@@ -120,10 +126,22 @@ async function exportRegion(
           const at = ((first + i) * m + k) * C;
           const lo = Math.max(span.from, at);
           const hi = Math.min(span.to, at + C);
-          if (hi > lo)
-            await out.write(bufs[map.dataSlots[k]!]!.subarray(i * C + lo - at), hi - lo, lo - base);
+          if (hi <= lo) continue;
+          const slot = map.dataSlots[k]!;
+          const from = i * C + lo - at; // in the step's buffers, and member bytes past `pos`
+          const part = bufs[slot]!.subarray(from, from + hi - lo);
+          if (!d.sink.writeParts) {
+            await out.write(part, hi - lo, lo - base);
+            continue;
+          }
+          if (parts.length === 0) partsAt = lo - base;
+          const src = clean[slot] && hi - lo >= SPLICE_MIN ? splice[slot] : undefined;
+          parts.push(
+            src && pos + from + hi - lo <= src.available ? [src.fd, src.start + pos + from, hi - lo] : part,
+          );
         }
       }
+      if (parts.length > 0) await d.sink.writeParts!(parts, partsAt);
       await out.flush();
     },
     commit: async () => undefined,
@@ -156,8 +174,24 @@ async function exportRegion(
           );
         },
       });
-      steps.set(pos, bufs);
+      steps.set(pos, { bufs, clean: bad.map((b) => b === null || b.length === 0) });
     },
     resume,
   });
+}
+
+/** Pieces shorter than this are written from the step's buffers: a splice each would cost more. */
+const SPLICE_MIN = 16 * 1024;
+
+/**
+ * Per slot, the file a data chunk read clean may be spliced from instead of written from memory:
+ * regular files read through the page cache (a direct or drop-behind member would be read again
+ * from its disk).
+ */
+function spliceSources(reads: { slot: number; member: InputMember }[]) {
+  const by: ({ fd: number; start: number; available: number } | undefined)[] = [];
+  for (const { slot, member: mm } of reads)
+    if (mm.kind === 'file' && mm.handle && !mm.direct && !mm.dropBehind)
+      by[slot] = { fd: mm.handle.fd, start: mm.start, available: mm.available };
+  return by;
 }
