@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/uio.h>
 #include <unistd.h>
 #include "binding.h"
@@ -18,7 +19,15 @@ static void free_aligned(napi_env env, void *data, void *hint)
 	free(data);
 }
 
-/* alignedBuffer(size, align): a zeroed Buffer whose memory starts at a multiple of `align`. */
+static void free_mapped(napi_env env, void *data, void *hint)
+{
+	(void)env;
+	munmap(data, (size_t)(uintptr_t)hint);
+}
+
+/* alignedBuffer(size, align): a zeroed Buffer whose memory starts at a multiple of `align`. Large
+ * ones are fresh mappings: zero without a memset, their pages faulted in by the first read into
+ * them (on the I/O threads, overlapped), not all at once on the JS thread before the first step. */
 napi_value aligned_buffer_js(napi_env env, napi_callback_info info)
 {
 	size_t argc = 2;
@@ -32,6 +41,19 @@ napi_value aligned_buffer_js(napi_env env, napi_callback_info info)
 		return NULL;
 	}
 	void *p = NULL;
+	if (size >= (1 << 16) && align <= 4096) {
+		p = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED) {
+			napi_throw_error(env, NULL, "alignedBuffer: out of memory");
+			return NULL;
+		}
+		if (napi_create_external_buffer(env, (size_t)size, p, free_mapped, (void *)(uintptr_t)size, &out) !=
+		    napi_ok) {
+			munmap(p, (size_t)size);
+			return NULL;
+		}
+		return out;
+	}
 	if (posix_memalign(&p, (size_t)align, size > 0 ? (size_t)size : (size_t)align) != 0) {
 		napi_throw_error(env, NULL, "alignedBuffer: out of memory");
 		return NULL;
