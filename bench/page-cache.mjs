@@ -3,7 +3,9 @@
 //   pq       N members -> P and Q (fsynced): bound = dd reading the members and dd writing P and Q
 //            (conv=fsync), all at once
 //   export   a degraded md array (RAID6, two members missing) to stdout (a drained pipe): array
-//            bytes per second against dd's read rate over the present members, all at once
+//            bytes per second against dd's read rate over the present members, all at once; and
+//            the pipe's own ceiling: the present members spliced into the same drain with no work
+//            (bench/pipe-ceiling.c, needs gcc), which no exporter through that pipe can beat
 //
 //   npm run bench:cache -- [--pq 8x256M] [--export 8x1G] [--raidtx bin/raidtx.js] [--dir /tmp]
 //                          [--compare OTHER/bin/raidtx.js]   (another raidtx on the same files)
@@ -101,6 +103,13 @@ async function main() {
       warm(d.slice(2));
       const bound = await all(d.slice(2).map(ddRead));
       const readRate = ((n - 2) * size) / bound;
+      const ceiling = join(work, 'pipe-ceiling');
+      execFileSync('gcc', ['-O2', '-Wall', '-o', ceiling, join(ROOT, 'bench/pipe-ceiling.c')]);
+      const pipe = await timed(ceiling, d.slice(2));
+      if (pipe.code !== 0) throw new Error(`pipe-ceiling: ${pipe.err}`);
+      console.log(
+        `pipe ceiling (splice, no work)      ${pipe.seconds.toFixed(3)} s  = ${((100 * bound) / pipe.seconds).toFixed(0)}% of dd's read rate`,
+      );
       for (const bin of bins) {
         const r = await raidtx(bin, ['md', 'export', ...geo, 'missing', 'missing', ...d.slice(2), '-o', '-']);
         if (r.code !== 0) throw new Error(`md export: ${r.err}`);

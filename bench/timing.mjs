@@ -1,7 +1,7 @@
 // Shared by the I/O benchmarks (disk-farm.mjs, page-cache.mjs): sizes, random member files, and a
 // child process timed to its end with its peak RSS.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,24 +25,31 @@ let runs = 0;
 
 /**
  * Runs a command to its end, its stdout a pipe that `cat > /dev/null` drains (as a reader of
- * `md export -o -` would): { seconds, rss (KiB, from /usr/bin/time), code, err (stderr) }.
+ * `md export -o -` would): { seconds, rss (KiB, from /usr/bin/time), code, err (stderr) }. The
+ * pipe is a real one (a FIFO), as a shell's `|` makes: Node's own 'pipe' is a socket pair.
  */
 export function timed(cmd, argv, env = process.env) {
   return new Promise((resolve, reject) => {
-    const rssFile = join(tmpdir(), `raidtx-bench-rss-${process.pid}-${runs++}`);
-    const cat = spawn('cat', [], { stdio: ['pipe', 'ignore', 'ignore'] });
+    const name = join(tmpdir(), `raidtx-bench-${process.pid}-${runs++}`);
+    const rssFile = `${name}.rss`;
+    execFileSync('mkfifo', [`${name}.fifo`]);
+    const cat = spawn('cat', [`${name}.fifo`], { stdio: ['ignore', 'ignore', 'ignore'] });
+    const fifo = openSync(`${name}.fifo`, 'w'); // returns once cat has opened it to read
+    rmSync(`${name}.fifo`);
     const t0 = performance.now();
     const child = spawn('/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...argv], {
       env,
-      stdio: ['ignore', cat.stdin, 'pipe'],
+      stdio: ['ignore', fifo, 'pipe'],
     });
-    cat.stdin.destroy(); // the child holds the pipe now: cat ends when it does
+    closeSync(fifo); // the child holds the pipe now: cat ends when it does
     let err = '';
     child.stderr.on('data', (d) => {
       err += d;
     });
     child.on('error', reject);
-    child.on('close', (code) => {
+    // the end is when the reader has had the last byte, not when the writer has let go of it
+    const ended = (p) => new Promise((done) => p.on('close', done));
+    Promise.all([ended(child), ended(cat)]).then(([code]) => {
       const seconds = (performance.now() - t0) / 1000;
       const rss = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
       rmSync(rssFile, { force: true });
