@@ -18,7 +18,7 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const { version } = require('../package.json');
   process.stdout.write(`${version}\n`);
 } else {
-  import('../dist/cli.js').then(({ main }) =>
+  import('../dist/bundle/cli.js').then(({ main }) =>
     main(process.argv).then((code) => {
       process.exitCode = code;
     }),
