@@ -14,6 +14,23 @@ import { build } from 'esbuild';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'bundle');
 
+/**
+ * commander requires node:child_process at its top (3 ms of every start) for spawn alone, which it
+ * calls only for executable subcommands; raidtx has none. Its copy loads the module on first call.
+ */
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[/\\]commander[/\\]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
+      contents: "module.exports = { spawn: (...a) => require('node:child_process').spawn(...a) };",
+      loader: 'js',
+    }));
+  },
+};
+
 // stale chunks of an earlier build have other hashes: start empty
 rmSync(outdir, { recursive: true, force: true });
 await build({
@@ -31,6 +48,7 @@ await build({
   banner: {
     js: "import { createRequire as __raidtxRequire } from 'node:module';\nconst require = __raidtxRequire(import.meta.url);",
   },
+  plugins: [lazyChildProcess],
   legalComments: 'none',
   logLevel: 'warning',
 });

@@ -4,8 +4,6 @@
 // Kernels are chosen through the engine (chooseKernel), and the choice in force before is put back
 // when a case ends, so a forced kernel never outlives its benchmark.
 
-import { randomFillSync } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
 import { chooseKernel } from './engine.js';
 import { EngineError } from './errors.js';
 import type { OpName, OpRecord } from './op-record.js';
@@ -38,7 +36,16 @@ export interface BenchResult {
   perThread: number[];
 }
 
-const rand = (n: number): Uint8Array => randomFillSync(new Uint8Array(n));
+/**
+ * Random bytes from Web Crypto's global, which Node loads on first use: node:crypto imported here
+ * would be loaded at every command's start (the CLI bundle holds this module). 64 KiB per call is
+ * its limit.
+ */
+function rand(n: number): Uint8Array {
+  const b = new Uint8Array(n);
+  for (let i = 0; i < n; i += 65536) crypto.getRandomValues(b.subarray(i, i + 65536));
+  return b;
+}
 
 /** Members one op touches: memcpy and memset work on one buffer. */
 export function benchMembers(op: OpName, disks: number): number {
@@ -102,6 +109,7 @@ export async function benchCase(c: BenchCase, threads: number): Promise<BenchRes
       const one = benchLoop(c, choice.run);
       return { ...base, kernel: choice.kernel, GBps: round(one), perThread: [one] };
     }
+    const { Worker } = await import('node:worker_threads'); // only here: not at every command's start
     const runs = await Promise.all(
       Array.from(
         { length: threads },
