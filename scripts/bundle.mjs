@@ -31,27 +31,6 @@ const lazyChildProcess = {
   },
 };
 
-/**
- * Node builtins through require(), not `import`: an ES import of a builtin builds a module facade,
- * one getter per export (node:fs has ~100), a few ms at every start in all; require hands over the
- * object itself. esbuild then imports each as a CommonJS module (__toESM(require(...))).
- */
-const builtinsByRequire = {
-  name: 'builtins-by-require',
-  setup(b) {
-    b.onResolve({ filter: /^node:/ }, (args) => {
-      if (args.namespace === 'builtin') return undefined;
-      // import('node:x') stays one: it would see only a default export of a CommonJS module
-      if (args.kind === 'dynamic-import') return { path: args.path, external: true };
-      return { path: args.path, namespace: 'builtin' };
-    });
-    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(args.path)});`,
-      loader: 'js',
-    }));
-  },
-};
-
 // stale chunks of an earlier build have other hashes: start empty
 rmSync(outdir, { recursive: true, force: true });
 await build({
@@ -69,7 +48,7 @@ await build({
   banner: {
     js: "import { createRequire as __raidtxRequire } from 'node:module';\nconst require = __raidtxRequire(import.meta.url);",
   },
-  plugins: [lazyChildProcess, builtinsByRequire],
+  plugins: [lazyChildProcess],
   legalComments: 'none',
   logLevel: 'warning',
 });
