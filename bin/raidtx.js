@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// Thin entry: the program lives in dist/cli.js (built by `npm install` / `npm run build`).
+// Thin entry: the program lives in dist/bundle/cli.js, src/cli.ts bundled with its dependencies by
+// scripts/bundle.mjs (built by `npm install` / `npm run build`; shipped in the package): a few files
+// for Node to load instead of ~150, which was most of a short run's time.
 // CommonJS on purpose (bin/package.json): libuv sizes its thread pool once, from UV_THREADPOOL_SIZE,
 // when the pool is first used, and an ES module entry is itself read through that pool. Here
 // nothing has touched the pool yet, so the size set below holds. Member reads each hold one pool
@@ -18,7 +20,7 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const { version } = require('../package.json');
   process.stdout.write(`${version}\n`);
 } else {
-  import('../dist/cli.js').then(({ main }) =>
+  import('../dist/bundle/cli.js').then(({ main }) =>
     main(process.argv).then((code) => {
       process.exitCode = code;
     }),

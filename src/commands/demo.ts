@@ -2,7 +2,6 @@
 // validate, lose two data members, rebuild them, compare with checksums taken before — then clean up.
 // It runs the same command functions as the command line, not a shell.
 
-import { createHash, randomFillSync } from 'node:crypto';
 import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,12 +36,13 @@ export function defineDemo(program: Command, invoke: Invoke): void {
     .action((_o: unknown, cmd: Command) => invoke(cmd, (ctx) => runDemo(ctx)));
 }
 
-const sha256 = async (path: string): Promise<string> =>
-  createHash('sha256')
-    .update(await readFile(path))
-    .digest('hex');
-
 export async function runDemo(ctx: Context): Promise<CommandResult> {
+  // loaded here, not at start-up: every other command would pay for it (scripts/bundle.mjs)
+  const { createHash, randomFillSync } = await import('node:crypto');
+  const sha256 = async (path: string): Promise<string> =>
+    createHash('sha256')
+      .update(await readFile(path))
+      .digest('hex');
   const dir = await mkdtemp(join(tmpdir(), 'raidtx-demo-'));
   // The steps run with default ranges and no progress display, whatever global options were given.
   const inner: JobOptions = {

@@ -4,8 +4,6 @@
 // Kernels are chosen through the engine (chooseKernel), and the choice in force before is put back
 // when a case ends, so a forced kernel never outlives its benchmark.
 
-import { randomFillSync } from 'node:crypto';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { chooseKernel } from './engine.js';
 import { EngineError } from './errors.js';
 import type { OpName, OpRecord } from './op-record.js';
@@ -38,7 +36,16 @@ export interface BenchResult {
   perThread: number[];
 }
 
-const rand = (n: number): Uint8Array => randomFillSync(new Uint8Array(n));
+/**
+ * Random bytes from Web Crypto's global, which Node loads on first use: node:crypto imported here
+ * would be loaded at every command's start (the CLI bundle holds this module). 64 KiB per call is
+ * its limit.
+ */
+function rand(n: number): Uint8Array {
+  const b = new Uint8Array(n);
+  for (let i = 0; i < n; i += 65536) crypto.getRandomValues(b.subarray(i, i + 65536));
+  return b;
+}
 
 /** Members one op touches: memcpy and memset work on one buffer. */
 export function benchMembers(op: OpName, disks: number): number {
@@ -72,7 +79,7 @@ export function benchRecord(op: OpName, disks: number, bytes: number): OpRecord 
 }
 
 /** Times one case on this thread with `run`: warm up, then loop until `seconds` passed. Returns GB/s. */
-function benchLoop(c: BenchCase, run: (r: OpRecord) => number): number {
+export function benchLoop(c: BenchCase, run: (r: OpRecord) => number): number {
   const record = benchRecord(c.op, c.disks, c.bytes);
   const warm = Math.min(0.2, c.seconds / 5) * 1000;
   let t0 = performance.now();
@@ -102,12 +109,14 @@ export async function benchCase(c: BenchCase, threads: number): Promise<BenchRes
       const one = benchLoop(c, choice.run);
       return { ...base, kernel: choice.kernel, GBps: round(one), perThread: [one] };
     }
+    const { Worker } = await import('node:worker_threads'); // only here: not at every command's start
     const runs = await Promise.all(
       Array.from(
         { length: threads },
         () =>
           new Promise<number>((resolve, reject) => {
-            const w = new Worker(new URL(import.meta.url), { workerData: { raidtxBench: c } });
+            // beside this file in dist/core/ and in the CLI bundle (scripts/bundle.mjs) alike
+            const w = new Worker(new URL('./bench-worker.js', import.meta.url), { workerData: c });
             w.once('message', (m: { GBps: number } | { error: string }) =>
               'error' in m ? reject(new EngineError(m.error)) : resolve(m.GBps),
             );
@@ -123,14 +132,4 @@ export async function benchCase(c: BenchCase, threads: number): Promise<BenchRes
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
-}
-
-// Worker side of --threads: runs with the kernel the main thread chose (null: no change here).
-if (!isMainThread && (workerData as { raidtxBench?: BenchCase } | null)?.raidtxBench) {
-  try {
-    const c = (workerData as { raidtxBench: BenchCase }).raidtxBench;
-    parentPort!.postMessage({ GBps: benchLoop(c, chooseKernel(c.engine, c.op, null).run) });
-  } catch (e) {
-    parentPort!.postMessage({ error: e instanceof Error ? e.message : String(e) });
-  }
 }

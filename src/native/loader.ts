@@ -77,12 +77,15 @@ const BUILD_HINT = 'run `npm run build` in the raidtx package (needs python3, ma
  * RAIDTX_PREBUILD=DIR makes it look in DIR instead.
  */
 function findAddon(root: string): { path: string; build: NativeBuild } | null {
+  // node-gyp-build's first choice, without loading it (3 ms of every start in a checkout)
+  const built = join(root, ADDON);
+  if (!process.env.RAIDTX_PREBUILD && !process.env.PREBUILDS_ONLY && existsSync(built))
+    return { path: built, build: 'source' };
   let gypBuild: { path(dir: string): string };
   try {
     gypBuild = createRequire(import.meta.url)('node-gyp-build') as typeof gypBuild;
   } catch {
     // a tree installed before node-gyp-build was a dependency: its own build only
-    const built = join(root, ADDON);
     return existsSync(built) ? { path: built, build: 'source' } : null;
   }
   try {

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import type * as Bench from '../../src/core/bench.js';
 import { ensureBuilt, ROOT } from '../helpers/cli.js';
 
-// The workers load bench.js itself, which tsx does not hook inside a worker: the built copy (dist/) runs.
+// The workers load bench-worker.js, which tsx does not hook inside a worker: the built copy (dist/) runs.
 let benchCase: typeof Bench.benchCase;
 
 describe('bench harness', function () {

@@ -1,13 +1,23 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../../native/loader.js';
 
-/** The package version (package.json sits three folders above dist/commands/lib and src/commands/lib). */
+let version: string | undefined;
+
+/**
+ * The package version, from the package root's package.json: found by walking up (this file sits
+ * at different depths in src/, dist/ and the CLI bundle, dist/bundle/).
+ */
 export function packageVersion(): string {
+  if (version !== undefined) return version;
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-      version?: string;
-    };
-    return pkg.version ?? 'unknown';
+    const root = packageRoot();
+    const pkg = root
+      ? (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: string })
+      : {};
+    version = pkg.version ?? 'unknown';
   } catch {
-    return 'unknown';
+    version = 'unknown';
   }
+  return version;
 }

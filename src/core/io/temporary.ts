@@ -2,7 +2,6 @@
 // flushed, and renamed into place only on success. Temporaries of this process are tracked so that
 // a second interrupt can still remove them synchronously, and those left by killed runs are removed.
 
-import { randomBytes } from 'node:crypto';
 import { constants, unlinkSync } from 'node:fs';
 import { type FileHandle, open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -12,6 +11,17 @@ import { processAlive, type ResumeSession, removeStaleState } from './resume.js'
 import { fileWriter, type OutputSink } from './sink.js';
 
 const temporaries = new Set<string>();
+
+/**
+ * 8 hex digits that keep two temporaries of one process apart. Math.random, not node:crypto, whose
+ * loading costs every run a few ms: the name needs no secrecy, it is created with O_EXCL ('wx'),
+ * which fails on any existing file or symlink rather than following it.
+ */
+function tag(): string {
+  return Math.floor(Math.random() * 0x100000000)
+    .toString(16)
+    .padStart(8, '0');
+}
 
 export function removeTemporariesSync(): void {
   for (const path of temporaries) {
@@ -61,8 +71,7 @@ export async function openTemporary(
   const kept = resume?.keptTemporary(target) ?? null;
   await removeStaleTemporaries(dir, basename(target), kept && basename(kept));
   if (!resume) await removeStaleState(dir, basename(target));
-  const tmp =
-    kept ?? join(dir, `.${basename(target)}.raidtx-tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const tmp = kept ?? join(dir, `.${basename(target)}.raidtx-tmp-${process.pid}-${tag()}`);
   let handle: FileHandle;
   try {
     handle = await open(tmp, kept ? 'r+' : 'wx', mode);
