@@ -2,6 +2,7 @@
 // missing members reconstructed on the fly, unreadable bytes of present ones too where the parity
 // left allows (DESIGN "Damaged members"); bytes beyond repair are zero, listed and mapped.
 
+import { statfsSync } from 'node:fs';
 import type { OutPart } from '../../native/loader.js';
 import type { DamageReport } from '../damage/damage.js';
 import type { InputMember } from '../io/members.js';
@@ -184,14 +185,28 @@ async function exportRegion(
 const SPLICE_MIN = 16 * 1024;
 
 /**
+ * Filesystems (statfs f_type) that keep what was just read in the page cache, where a splice finds
+ * it: ext2/3/4, xfs, btrfs, tmpfs, f2fs. Not FUSE or network filesystems, which may read it again.
+ */
+const CACHING_FS = new Set([0xef53, 0x58465342, 0x9123683e, 0x01021994, 0xf2f52010]);
+
+/**
  * Per slot, the file a data chunk read clean may be spliced from instead of written from memory:
- * regular files read through the page cache (a direct or drop-behind member would be read again
- * from its disk).
+ * regular files on a local filesystem, read through the page cache (a direct or drop-behind member,
+ * or one on FUSE or NFS, would be read again from its disk).
  */
 function spliceSources(reads: { slot: number; member: InputMember }[]) {
   const by: ({ fd: number; start: number; available: number } | undefined)[] = [];
   for (const { slot, member: mm } of reads)
-    if (mm.kind === 'file' && mm.handle && !mm.direct && !mm.dropBehind)
+    if (mm.kind === 'file' && mm.handle && mm.path && !mm.direct && !mm.dropBehind && cachingFs(mm.path))
       by[slot] = { fd: mm.handle.fd, start: mm.start, available: mm.available };
   return by;
+}
+
+function cachingFs(path: string): boolean {
+  try {
+    return CACHING_FS.has(Number(statfsSync(path).type));
+  } catch {
+    return false;
+  }
 }
