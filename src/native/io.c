@@ -219,16 +219,16 @@ static int write_parts(int fd, const struct out_part *parts, size_t i, size_t j,
 			*done = skip;
 			return errno;
 		}
-		for (size_t left = (size_t)w; left > 0 && i < j;) {
+		/* past the parts written whole (empty ones included), into the one written in part */
+		for (size_t left = (size_t)w; i < j;) {
 			size_t rest = parts[i].len - skip;
 			if (left < rest) {
 				skip += left;
-				left = 0;
-			} else {
-				left -= rest;
-				skip = 0;
-				i++;
+				break;
 			}
+			left -= rest;
+			skip = 0;
+			i++;
 		}
 	}
 	return 0;
