@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// Bundles the command line (src/cli.ts, with chalk and commander) into dist/bundle/, which
-// bin/raidtx.js loads: a handful of files instead of ~150 tsc outputs plus node_modules, so that
-// Node's module loader (resolve, stat, read, compile per file) no longer dominates a short run.
-// ES modules with code splitting: md's code (imported on demand by src/cli.ts) stays a chunk of its
-// own that an ordinary command never reads. The bench worker is an entry of its own: the harness
-// starts it as `new URL('./bench-worker.js', import.meta.url)`, which lands beside the chunk that
-// holds the harness, here as in dist/core/. The library (dist/index.js, tsc) is not bundled.
+// Bundles the command line (src/cli.ts, with chalk and commander) into dist/bundle/cli.cjs, which
+// bin/raidtx.js loads with V8's code cache (cli.cache, made here by scripts/code-cache.cjs): one
+// file, mostly compiled already, instead of ~150 ES modules that Node resolved, read and compiled
+// on every start (most of a short run's time). One CommonJS file measured as fast as ES chunks that
+// keep md's code apart, and only a script (not an ES module) can take a code cache on Node 20. The
+// bench worker is a file of its own beside it. The library (dist/index.js, tsc) is not bundled.
+import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,24 +31,44 @@ const lazyChildProcess = {
   },
 };
 
-// stale chunks of an earlier build have other hashes: start empty
+// a stale cache or chunk of an earlier build must not outlive it
 rmSync(outdir, { recursive: true, force: true });
-await build({
+const common = {
   absWorkingDir: root,
-  entryPoints: { cli: 'src/cli.ts', 'bench-worker': 'src/core/bench-worker.ts' },
-  outdir,
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
-  entryNames: '[name]',
-  chunkNames: 'chunk-[hash]',
-  // commander is CommonJS: its require() calls of node builtins need a real require in an ES module
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+// The program: one CommonJS file, loaded by bin/load.js with its code cache.
+await build({
+  ...common,
+  entryPoints: ['src/cli.ts'],
+  outfile: join(outdir, 'cli.cjs'),
+  format: 'cjs',
+  // the sources find files beside themselves through import.meta.url: here, beside the bundle
+  define: { 'import.meta.url': '__raidtxUrl' },
+  // import() of a builtin becomes require(): code from a cache has no working import() on Node 20
+  supported: { 'dynamic-import': false },
+  banner: { js: "const __raidtxUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [lazyChildProcess],
+});
+// The bench worker, which the program starts as `new URL('./bench-worker.js', import.meta.url)`.
+await build({
+  ...common,
+  entryPoints: ['src/core/bench-worker.ts'],
+  outfile: join(outdir, 'bench-worker.js'),
+  format: 'esm',
+  // commander is not in it, but keep any CommonJS dependency's require() working in an ES module
   banner: {
     js: "import { createRequire as __raidtxRequire } from 'node:module';\nconst require = __raidtxRequire(import.meta.url);",
   },
-  plugins: [lazyChildProcess],
-  legalComments: 'none',
-  logLevel: 'warning',
 });
+// The code cache: without it the bundle still runs, compiled on each start.
+const cache = spawnSync(process.execPath, [join(root, 'scripts', 'code-cache.cjs')], {
+  stdio: ['ignore', 'ignore', 'pipe'],
+  encoding: 'utf8',
+});
+if (cache.status !== 0)
+  console.warn(`bundle: no code cache (${cache.stderr.trim() || `exit ${cache.status}`})`);

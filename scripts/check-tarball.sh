@@ -14,7 +14,7 @@ trap 'rm -rf "$work"' EXIT
 echo "check-tarball: npm pack"
 (cd "$root" && npm pack --silent --pack-destination "$work" >/dev/null)
 tarball=$(ls "$work"/raidtx-*.tgz)
-for f in prebuilds/linux-x64/raidtx.glibc.node prebuilds/linux-arm64/raidtx.glibc.node dist/bundle/cli.js dist/bundle/bench-worker.js raidtx.1; do
+for f in prebuilds/linux-x64/raidtx.glibc.node prebuilds/linux-arm64/raidtx.glibc.node dist/bundle/cli.cjs dist/bundle/cli.cache dist/bundle/bench-worker.js raidtx.1; do
   tar -tzf "$tarball" "package/$f" >/dev/null || { echo "check-tarball: $f not in the tarball" >&2; exit 1; }
 done
 

@@ -1,8 +1,9 @@
 // The CLI bundle (scripts/bundle.mjs, dist/bundle/) that bin/raidtx.js runs, on its own: a copy of
 // the package holding only bin/, dist/bundle/, package.json and the engine — no node_modules, no
 // src/, no tsc output — must still run every part: commander and chalk bundled in, the version read
-// from this copy's package.json, the native engine found in this copy, md's lazily loaded chunk, and
-// the bench worker (a file of the bundle, found beside the chunk that starts it).
+// from this copy's package.json, the native engine found in this copy, md's code, and the bench
+// worker (a file beside the bundle). The code cache shipped beside it is one V8 takes, and one it
+// does not take (another Node, a damaged file) only costs the compile.
 
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -100,7 +101,7 @@ describe('the CLI bundle on its own (dist/bundle/, no node_modules, no src, no t
 
   const fx = fixtureNamed('a-r6-5d-64k-ls');
   if (fx)
-    it("md examine (md's chunk, loaded on demand) prints what the checkout's CLI prints", async () => {
+    it("md examine prints what the checkout's CLI prints", async () => {
       const args = ['--json', 'md', 'examine', fx.memberPath(0), fx.memberPath(3)];
       const r = run(args);
       expect(r.code, r.stderr).to.equal(0);
@@ -108,4 +109,30 @@ describe('the CLI bundle on its own (dist/bundle/, no node_modules, no src, no t
       expect(want.code, want.stderr).to.equal(0);
       expect(r.stdout).to.equal(want.stdout);
     });
+
+  it('the code cache beside the bundle is one this Node accepts', () => {
+    const r = spawnSync(
+      process.execPath,
+      ['-e', "process.stdout.write(String(require('./bin/load.js').loadCli().script.cachedDataRejected))"],
+      { cwd: pkg, encoding: 'utf8' },
+    );
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.equal('false');
+  });
+
+  it('a code cache V8 refuses (damaged) is ignored: the CLI runs as before', () => {
+    const cache = join(pkg, 'dist', 'bundle', 'cli.cache');
+    const good = readFileSync(cache);
+    try {
+      writeFileSync(cache, Buffer.alloc(good.length, 0x5a));
+      const dir = tmp();
+      const data = randomBuffers(3, 4096, 78);
+      const members = writeMembers(dir, data);
+      const r = run(['-q', 'pq', ...members, '-P', join(dir, 'P'), '-Q', join(dir, 'Q')]);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(readFileSync(join(dir, 'Q')).equals(refPQ(data, 4096).q)).to.equal(true);
+    } finally {
+      writeFileSync(cache, good);
+    }
+  });
 });

@@ -45,7 +45,7 @@ export function ensureBuilt(): void {
   if (built) return;
   const src = newestMtime(join(ROOT, 'src'));
   // the bundle, and dist/ (the library, which some tests import) as tsc wrote it
-  const outputs = ['dist/bundle/cli.js', 'dist/cli.js'].map((f) => join(ROOT, f));
+  const outputs = ['dist/bundle/cli.cjs', 'dist/cli.js'].map((f) => join(ROOT, f));
   if (outputs.some((f) => !existsSync(f) || statSync(f).mtimeMs < src)) {
     try {
       execFileSync(
