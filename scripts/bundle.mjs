@@ -49,7 +49,8 @@ await build({
   format: 'cjs',
   // the sources find files beside themselves through import.meta.url: here, beside the bundle
   define: { 'import.meta.url': '__raidtxUrl' },
-  // import() of a builtin becomes require(): code from a cache has no working import() on Node 20
+  // import() of a builtin becomes require(): run from bin/load.js's vm.Script with its code cache,
+  // import() failed on Node 20 ('A dynamic import callback was not specified')
   supported: { 'dynamic-import': false },
   banner: { js: "const __raidtxUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [lazyChildProcess],
