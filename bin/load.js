@@ -20,7 +20,17 @@ function loadCli() {
   } catch {
     // no cache: compile
   }
-  const script = new vm.Script(Module.wrap(readFileSync(BUNDLE, 'utf8')), {
+  let source;
+  try {
+    source = readFileSync(BUNDLE, 'utf8');
+  } catch (err) {
+    // a checkout that was never built: say what to do, not where it failed
+    process.stderr.write(
+      `raidtx: cannot read the program (${BUNDLE}): ${err.code}; run \`npm install\` or \`npm run build\`\n`,
+    );
+    process.exit(2);
+  }
+  const script = new vm.Script(Module.wrap(source), {
     filename: BUNDLE,
     cachedData,
   });

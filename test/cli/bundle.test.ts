@@ -6,7 +6,7 @@
 // does not take (another Node, a damaged file) only costs the compile.
 
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { cleanupTmp, ensureBuilt, nativeStatus, ROOT, raidtx, tmp, writeMembers } from '../helpers/cli.js';
@@ -133,6 +133,21 @@ describe('the CLI bundle on its own (dist/bundle/, no node_modules, no src, no t
       expect(readFileSync(join(dir, 'Q')).equals(refPQ(data, 4096).q)).to.equal(true);
     } finally {
       writeFileSync(cache, good);
+    }
+  });
+
+  it('a copy never built (no bundle) says what to run: exit 2, no stack trace', () => {
+    const bundle = join(pkg, 'dist', 'bundle', 'cli.cjs');
+    const moved = `${bundle}.away`;
+    renameSync(bundle, moved);
+    try {
+      const r = run(['pq', 'a', 'b']);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.equal(
+        `raidtx: cannot read the program (${bundle}): ENOENT; run \`npm install\` or \`npm run build\`\n`,
+      );
+    } finally {
+      renameSync(moved, bundle);
     }
   });
 });
