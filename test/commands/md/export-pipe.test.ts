@@ -10,6 +10,7 @@ import { expect } from 'chai';
 import { BIN, cleanupTmp, tmp } from '../../helpers/cli.js';
 import { geometry, membersOf, sha } from '../../helpers/md-cli.js';
 import { eachFixture, type Fixture, fixtureNamed } from '../../helpers/md-fixtures.js';
+import { lacking } from '../../helpers/prereq.js';
 
 const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -55,10 +56,7 @@ describe('raidtx md export -o - into a pipe', function () {
   it('splices the present members into the pipe (strace), whole and degraded', function () {
     const fx = fixtureNamed('k-r6-8d-512k');
     if (!fx) return this.skip();
-    if (spawnSync('strace', ['-V']).status !== 0) {
-      console.log('      (skipped: strace is not installed)');
-      return this.skip();
-    }
+    if (spawnSync('strace', ['-V']).status !== 0) lacking(this, 'strace is not installed');
     const dir = tmp();
     for (const members of [membersOf(fx), membersOf(fx).slice(2)]) {
       const out = join(dir, 'array.img');
