@@ -149,6 +149,22 @@ describe('damaged members: recover-*, pq-val, xor-val (faultfs, GNU ddrescue, ha
   for (const engine of ENGINES) {
     describe(`engine ${engine}`, () => {
       const cli = (args: string[]) => raidtx(['--json', '--engine', engine, ...args]);
+      /** recover-2data of d1 and d2 into o1 and o2, from d0, d3, P and Q on the faulty filesystem. */
+      const recover2 = (flags: string[], o1: string, o2: string) =>
+        cli(
+          [
+            'recover-2data',
+            ...flags,
+            '-P',
+            mnt('p'),
+            '-Q',
+            mnt('q'),
+            mnt('d0'),
+            'missing',
+            'missing',
+            mnt('d3'),
+          ].concat(['-o', o1, '-o', o2]),
+        );
 
       // d0 loses a sector in the middle, Q six sectors and its partial last sector (bad sectors
       // are whole 512-byte sectors, as disks fail): with two members missing, each is beyond
@@ -165,22 +181,7 @@ describe('damaged members: recover-*, pq-val, xor-val (faultfs, GNU ddrescue, ha
           const extra = damage(way, bad2, this);
           const o1 = join(out, 'd1.new');
           const o2 = join(out, 'd2.new');
-          const r = await cli([
-            'recover-2data',
-            ...extra,
-            '-P',
-            mnt('p'),
-            '-Q',
-            mnt('q'),
-            mnt('d0'),
-            'missing',
-            'missing',
-            mnt('d3'),
-            '-o',
-            o1,
-            '-o',
-            o2,
-          ]);
+          const r = await recover2(extra, o1, o2);
           expect(r.code, r.stderr).to.equal(4);
           const j = json(r);
           expect(j.ok).to.equal(false);
@@ -216,19 +217,7 @@ describe('damaged members: recover-*, pq-val, xor-val (faultfs, GNU ddrescue, ha
         fs().faults(eioRules([bad2[0]!]));
         const o1 = join(out, 'a');
         const o2 = join(out, 'b');
-        const r = await cli(
-          [
-            'recover-2data',
-            '-P',
-            mnt('p'),
-            '-Q',
-            mnt('q'),
-            mnt('d0'),
-            'missing',
-            'missing',
-            mnt('d3'),
-          ].concat(['-o', o1, '-o', o2]),
-        );
+        const r = await recover2([], o1, o2);
         expect(r.code, r.stderr).to.equal(4);
         expect(json(r).lost).to.deep.equal([{ offset: 8192, length: 4096, members: [mnt('d0')] }]);
         expect(readFileSync(o1).equals(zeroed(data[1]!, [{ offset: 8192, length: 4096 }]))).to.equal(true);
@@ -364,17 +353,7 @@ describe('damaged members: recover-*, pq-val, xor-val (faultfs, GNU ddrescue, ha
         fs().faults(eioRules([bad2[0]!]));
         const o1 = join(out, 'a');
         const o2 = join(out, 'b');
-        const r = await cli(
-          ['recover-2data', '--verify', '-P', mnt('p'), '-Q', mnt('q'), mnt('d0')].concat([
-            'missing',
-            'missing',
-            mnt('d3'),
-            '-o',
-            o1,
-            '-o',
-            o2,
-          ]),
-        );
+        const r = await recover2(['--verify'], o1, o2);
         expect(r.code, r.stderr).to.equal(4);
         const lost = [{ offset: 8192, length: 4096 }];
         expect(readFileSync(o1).equals(zeroed(data[1]!, lost))).to.equal(true);
@@ -385,17 +364,7 @@ describe('damaged members: recover-*, pq-val, xor-val (faultfs, GNU ddrescue, ha
         fs().faults(eioRules([bad2[0]!]));
         const o1 = join(out, 'a');
         const o2 = join(out, 'b');
-        const r = await cli(
-          ['recover-2data', '--strict', '-P', mnt('p'), '-Q', mnt('q'), mnt('d0')].concat([
-            'missing',
-            'missing',
-            mnt('d3'),
-            '-o',
-            o1,
-            '-o',
-            o2,
-          ]),
-        );
+        const r = await recover2(['--strict'], o1, o2);
         expect(r.code, r.stderr).to.equal(3);
         expect(r.stderr).to.match(
           /4096 bytes at offset 8192 could not be recovered \(unreadable: '.*d0'\); --strict: nothing committed/,
