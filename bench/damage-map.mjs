@@ -9,11 +9,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { BIN as bin } from './timing.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = join(root, 'bin/raidtx.js');
 const [mib = 64, dataCount = 6, rounds = 3] = process.argv.slice(2).map(Number);
 const size = mib * 1024 * 1024;
 const dir = mkdtempSync(join(tmpdir(), 'raidtx-bench-damage-'));

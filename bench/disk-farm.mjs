@@ -14,18 +14,16 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, linkSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseSize, randomFile, timed } from './timing.mjs';
+import { join } from 'node:path';
+import { BIN, parseSize, ROOT, raid6Geometry, randomFile, timed } from './timing.mjs';
 
-const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const ALL = ['pq', 'pq-val', 'xor-val', 'recover-2data', 'md-check', 'md-export', 'md-rebuild'];
 
 function args() {
   const o = { members: [4, 12, 24], size: 64 << 20, mbps: 90, latencyUs: 100, commands: ALL, engine: 'auto' };
   o.repeat = 1;
   o.compare = null;
-  o.raidtx = join(ROOT, 'bin/raidtx.js');
+  o.raidtx = BIN;
   const a = process.argv.slice(2);
   for (let i = 0; i < a.length; i++) {
     const v = a[i + 1];
@@ -132,20 +130,7 @@ async function main() {
         join(backing, 'q.img'),
       ]);
       await setup(['xor', ...dn(n - 1).map((x) => join(backing, x)), '-o', join(backing, 'x.img')]);
-      const geo = [
-        '--metadata',
-        'none',
-        '--level',
-        '6',
-        '--layout',
-        'left-symmetric',
-        '--raid-disks',
-        String(n),
-        '--chunk',
-        '512K',
-        '--data-offset',
-        '0',
-      ];
+      const geo = ['--metadata', 'none', ...raid6Geometry(n, '512K'), '--data-offset', '0'];
       await setup([
         'md',
         'rebuild',

@@ -11,24 +11,13 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { BIN as bin, raid6Geometry } from './timing.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = join(root, 'bin/raidtx.js');
 const [mib = 128, disks = 6, rounds = 3] = process.argv.slice(2).map(Number);
 const size = mib * 1024 * 1024;
 const dir = mkdtempSync(join(tmpdir(), 'raidtx-bench-md-damage-'));
-const geometry = [
-  '--level',
-  '6',
-  '--layout',
-  'left-symmetric',
-  '--chunk',
-  '64K',
-  '--raid-disks',
-  String(disks),
-];
+const geometry = raid6Geometry(disks);
 
 function raidtx(args) {
   // each run starts with the previous output gone and written back: interleaved runs would

@@ -11,8 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import {
   Cmd,
   FLAG_C_FIXED_NEWSTYLE,
@@ -22,22 +21,12 @@ import {
   REQUEST_MAGIC,
 } from '../dist/core/nbd/protocol.js';
 import { Wire } from '../dist/core/nbd/wire.js';
+import { BIN as bin, raid6Geometry } from './timing.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = join(root, 'bin/raidtx.js');
 const memberMiB = Number(process.argv[2] ?? 256);
 const disks = Number(process.argv[3] ?? 6);
 const seconds = Number(process.argv[4] ?? 5);
-const geometry = [
-  '--level',
-  '6',
-  '--layout',
-  'left-symmetric',
-  '--chunk',
-  '64K',
-  '--raid-disks',
-  String(disks),
-];
+const geometry = raid6Geometry(disks);
 
 const dir = mkdtempSync(join(tmpdir(), 'raidtx-bench-serve-'));
 const members = [];

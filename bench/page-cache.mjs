@@ -16,11 +16,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseSize, randomFile, timed } from './timing.mjs';
-
-const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+import { join } from 'node:path';
+import { BIN, parseSize, ROOT, raid6Geometry, randomFile, timed } from './timing.mjs';
 
 function shape(s) {
   const [n, size] = s.split('x');
@@ -31,7 +28,7 @@ function args() {
   const o = {
     pq: shape('8x256M'),
     export: shape('8x1G'),
-    raidtx: join(ROOT, 'bin/raidtx.js'),
+    raidtx: BIN,
     dir: tmpdir(),
   };
   const a = process.argv.slice(2);
@@ -98,8 +95,7 @@ async function main() {
       const d = Array.from({ length: n }, (_, i) => join(work, `m${i}`));
       for (const p of d.slice(2)) randomFile(p, size);
       // any content is a consistent degraded array: slots 0 and 1 are what the others imply
-      const geo = ['--metadata', 'none', '--level', '6', '--layout', 'left-symmetric'];
-      geo.push('--raid-disks', String(n), '--chunk', '512K', '--data-offset', '0');
+      const geo = ['--metadata', 'none', ...raid6Geometry(n, '512K'), '--data-offset', '0'];
       warm(d.slice(2));
       const bound = await all(d.slice(2).map(ddRead));
       const readRate = ((n - 2) * size) / bound;

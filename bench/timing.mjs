@@ -1,11 +1,28 @@
-// Shared by the I/O benchmarks (disk-farm.mjs, page-cache.mjs): sizes, random member files, and a
-// child process timed to its end with its peak RSS.
+// Shared by the benchmarks: where raidtx is, the arrays' md geometry, sizes, random member files,
+// and a child process timed to its end with its peak RSS.
 
 import { execFileSync, spawn } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The checkout, and the raidtx it runs by default. */
+export const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+export const BIN = join(ROOT, 'bin/raidtx.js');
+
+/** Explicit md geometry of the benchmarks' arrays: RAID6, left-symmetric, `disks` members. */
+export const raid6Geometry = (disks, chunk = '64K') => [
+  '--level',
+  '6',
+  '--layout',
+  'left-symmetric',
+  '--chunk',
+  chunk,
+  '--raid-disks',
+  String(disks),
+];
 
 export function parseSize(s) {
   const m = /^(\d+)([KMG]?)$/i.exec(s);
