@@ -31,7 +31,7 @@ let externalRefused = false;
  * is loaded: direct reads need it, and the kernel's page-cache copy into or out of a buffer 16 bytes
  * off a 64-byte line (where malloc puts Node's large buffers) runs at a quarter of its speed.
  */
-export function stepBuffer(size: number): Buffer {
+export function ioBuffer(size: number): Buffer {
   const alloc = loadNative().addon?.alignedBuffer;
   if (!alloc || externalRefused) return Buffer.alloc(size);
   try {

@@ -4,7 +4,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { OutPart } from '../../native/loader.js';
 import { IoError } from '../errors.js';
-import { stepBuffer } from './direct.js';
+import { ioBuffer } from './direct.js';
 import { describeError } from './members.js';
 
 export interface OutputSink {
@@ -54,7 +54,7 @@ export function fileWriter(label: string, handle: FileHandle, start: number) {
  * Call flush() at the end of each step: the caller may reuse its buffers once write() resolves.
  */
 export function gatherWrites(sink: OutputSink, size: number, direct = Number.POSITIVE_INFINITY) {
-  const stage = stepBuffer(size);
+  const stage = ioBuffer(size);
   let start = 0;
   let used = 0;
   const flush = async (): Promise<void> => {

@@ -10,7 +10,7 @@ import type { ReadPolicy } from '../damage/damage.js';
 import type { Extent } from '../damage/extents.js';
 import { readMemberDamaged } from '../damage/read.js';
 import { InterruptedError } from '../errors.js';
-import { stepBuffer } from '../io/direct.js';
+import { ioBuffer } from '../io/direct.js';
 import { type InputMember, readMember } from '../io/members.js';
 import type { OutputSink } from '../io/output.js';
 
@@ -75,7 +75,7 @@ export async function streamStripes(job: StreamJob): Promise<void> {
   const steps = length > start ? Math.ceil((length - start) / chunk) : 0;
   const empty = new Set(job.emptySlots ?? []);
   const makeSet = (): (Buffer | null)[] =>
-    Array.from({ length: job.slots }, (_, i) => (empty.has(i) ? null : stepBuffer(chunk)));
+    Array.from({ length: job.slots }, (_, i) => (empty.has(i) ? null : ioBuffer(chunk)));
   const perSet = (job.slots - empty.size) * chunk;
   const ring = Math.max(2, Math.min(STREAM_SETS, Math.floor(RING_BUDGET / Math.max(1, perSet))));
   const sets = Array.from({ length: Math.max(1, Math.min(ring, steps)) }, makeSet);

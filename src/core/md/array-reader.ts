@@ -8,7 +8,7 @@
 import { DEFAULT_READ_POLICY, type ReadPolicy } from '../damage/damage.js';
 import { clip, type Extent, normalize } from '../damage/extents.js';
 import { readMemberDamaged } from '../damage/read.js';
-import { stepBuffer } from '../io/direct.js';
+import { ioBuffer } from '../io/direct.js';
 import type { MdArray } from './array.js';
 import { dataChunksPerStripe, stripeMap } from './layout.js';
 import { dataReader } from './range.js';
@@ -84,7 +84,7 @@ export function createArrayReader(a: MdArray, opts: ArrayReaderOptions = {}): Ar
   const poolLimit = capacity * a.bySlot.length * W;
   const takeBuffer = (n: number): Buffer => {
     const b = pool.get(n)?.pop();
-    if (!b) return stepBuffer(n);
+    if (!b) return ioBuffer(n);
     pooled -= n;
     return b;
   };

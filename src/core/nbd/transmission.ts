@@ -3,7 +3,7 @@
 // serving. Reads run concurrently (replies may come out of order, matched by cookie), within a
 // memory bound. Writes are refused with EPERM: the export is read-only.
 
-import { stepBuffer } from '../io/direct.js';
+import { ioBuffer } from '../io/direct.js';
 import {
   CMD_FLAG_DF,
   CMD_FLAG_FUA,
@@ -87,7 +87,7 @@ const replyPool = {
   limit: 32 * 1024 * 1024,
   take(len: number): Buffer {
     const b = this.free.get(len)?.pop();
-    if (!b) return stepBuffer(len);
+    if (!b) return ioBuffer(len);
     this.bytes -= len;
     return b;
   },
